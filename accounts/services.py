@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from .models import User
+
+USERNAME_TAKEN = "A user with that username already exists."
+
+
+def user_create(*, username: str, password: str, email: str = "") -> User:
+    """Register a customer. Raises ValidationError for a taken name or a weak password."""
+    user = User(username=username, email=email)
+    validate_password(password, user=user)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": USERNAME_TAKEN})
+    user.set_password(password)
+    try:
+        # Two sign-ups with one name can both pass the check above; the
+        # case-insensitive unique constraint decides.
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise ValidationError({"username": USERNAME_TAKEN}) from exc
+    return user

@@ -1,0 +1,12 @@
+from django.urls import re_path
+
+from . import views
+
+# Every path works with and without the trailing slash.
+urlpatterns = [
+    re_path(r"^signup/?$", views.SignupView.as_view(), name="signup"),
+    re_path(r"^login/?$", views.LoginView.as_view(), name="login"),
+    re_path(r"^token/refresh/?$", views.RefreshView.as_view(), name="token-refresh"),
+    re_path(r"^logout/?$", views.LogoutView.as_view(), name="logout"),
+    re_path(r"^me/?$", views.MeView.as_view(), name="me"),
+]

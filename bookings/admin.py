@@ -1,0 +1,36 @@
+from django.contrib import admin, messages
+
+from config.exceptions import ServiceError
+
+from . import services
+from .models import Booking
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "show", "seat_number", "status", "created_at", "cancelled_at"]
+    list_filter = ["status", "show"]
+    list_select_related = ["user", "show__movie"]
+    search_fields = ["user__username", "show__movie__title", "=seat_number"]
+    readonly_fields = ["user", "show", "seat_number", "status", "created_at", "cancelled_at"]
+    actions = ["cancel_bookings"]
+
+    # Bookings are made by customers through the API (under the show lock)
+    # and only changed by the cancel action, never edited by hand.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Cancel selected bookings")
+    def cancel_bookings(self, request, queryset):
+        cancelled = 0
+        for booking_id in queryset.values_list("id", flat=True):
+            try:
+                services.booking_cancel(booking_id=booking_id)
+                cancelled += 1
+            except ServiceError as exc:
+                self.message_user(request, f"Booking {booking_id}: {exc.message}", messages.WARNING)
+        if cancelled:
+            self.message_user(request, f"Cancelled {cancelled} booking(s).", messages.SUCCESS)

@@ -1,0 +1,5 @@
+from config.exceptions import Conflict
+
+
+class HasBookings(Conflict):
+    code = "has_bookings"

@@ -1,0 +1,18 @@
+"""Settings for the test suite: the normal ones, made fast and hermetic."""
+
+from .settings import *  # noqa: F403
+from .settings import BASE_DIR, DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Manifest storage needs collectstatic to have run; tests render pages without it.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not Django's shared-cache in-memory database: threads in the
+    # concurrency tests need real SQLite locking, which the in-memory database
+    # answers with "database table is locked" instead of waiting.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
