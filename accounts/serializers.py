@@ -50,7 +50,3 @@ class TokenPairSerializer(serializers.Serializer):
 
 class LoginResponseSerializer(TokenPairSerializer):
     user = UserSerializer()
-
-
-class LogoutSerializer(serializers.Serializer):
-    refresh = serializers.CharField()

@@ -12,7 +12,10 @@ USERNAME_TAKEN = "A user with that username already exists."
 def user_create(*, username: str, password: str, email: str = "") -> User:
     """Register a customer. Raises ValidationError for a taken name or a weak password."""
     user = User(username=username, email=email)
-    validate_password(password, user=user)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": USERNAME_TAKEN})
     user.set_password(password)

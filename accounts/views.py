@@ -1,11 +1,8 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
 
 from config.schema import ERROR_400, ERROR_401
 
@@ -13,7 +10,6 @@ from . import services
 from .serializers import (
     LoginResponseSerializer,
     LoginSerializer,
-    LogoutSerializer,
     MeSerializer,
     SignupSerializer,
     TokenPairSerializer,
@@ -57,23 +53,14 @@ class RefreshView(TokenRefreshView):
     pass
 
 
-class LogoutView(APIView):
-    permission_classes = [permissions.AllowAny]
-    authentication_classes = []
-
-    @extend_schema(
-        summary="Log out: the refresh token can no longer be used",
-        request=LogoutSerializer,
-        responses={204: OpenApiResponse(description="Logged out."), 400: ERROR_400, 401: ERROR_401},
-        tags=["accounts"],
-    )
-    def post(self, request):
-        serializer = LogoutSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            RefreshToken(serializer.validated_data["refresh"]).blacklist()
-        except TokenError as exc:
-            raise AuthenticationFailed(str(exc), code="token_not_valid") from exc
+@extend_schema(
+    summary="Log out: the refresh token can no longer be used",
+    responses={204: OpenApiResponse(description="Logged out."), 400: ERROR_400, 401: ERROR_401},
+    tags=["accounts"],
+)
+class LogoutView(TokenBlacklistView):
+    def post(self, request, *args, **kwargs):
+        super().post(request, *args, **kwargs)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 
 from . import services
 from .models import Movie, Show
@@ -31,6 +32,7 @@ class MovieAdmin(admin.ModelAdmin):
     list_display = ["title", "duration_minutes", "release_date", "language", "certificate"]
     search_fields = ["title", "description"]
     inlines = [ShowInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Show)

@@ -12,7 +12,12 @@ TAKEN_SEATS = Count("bookings", filter=Q(bookings__status="booked"))
 
 def show_queryset() -> QuerySet[Show]:
     """Shows with their movie and ``available_seats``, in one query."""
-    return Show.objects.select_related("movie").annotate(available_seats=F("total_seats") - TAKEN_SEATS)
+    return (
+        Show.objects.select_related("movie")
+        .annotate(available_seats=F("total_seats") - TAKEN_SEATS)
+        # Meta.ordering does not apply to aggregated queries.
+        .order_by("date_time", "id")
+    )
 
 
 def upcoming_shows() -> QuerySet[Show]:

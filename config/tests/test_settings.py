@@ -1,0 +1,56 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from config.settings import BASE_DIR
+
+
+def load_settings(**env) -> subprocess.CompletedProcess:
+    """Import the production settings module in a fresh interpreter with the given environment."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    code = "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env={**environ, **env}, capture_output=True, text=True
+    )
+
+
+def test_without_debug_a_secret_key_is_required():
+    result = load_settings(DJANGO_DEBUG="0")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_come_from_the_environment():
+    result = load_settings(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="k" * 50,
+        DJANGO_ALLOWED_HOSTS="tickets.example.com, api.example.com",
+        DATABASE_URL="postgres://u:p@db.example.com:5432/cinema",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ("False ['tickets.example.com', 'api.example.com'] django.db.backends.postgresql")
+
+
+def test_local_default_is_debug_with_sqlite():
+    result = load_settings()
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("True")
+    assert result.stdout.strip().endswith("django.db.backends.sqlite3")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite settings only")
+@pytest.mark.django_db
+def test_sqlite_takes_the_write_lock_up_front_and_waits_for_it():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] >= 5000
+    assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

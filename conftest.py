@@ -1,0 +1,61 @@
+import pytest
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.models import User
+from catalog.tests.factories import make_movie, make_show
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user(db) -> User:
+    return User.objects.create_user(username="alice", email="alice@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def other_user(db) -> User:
+    return User.objects.create_user(username="bob", email="bob@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def staff_user(db) -> User:
+    return User.objects.create_user(username="charlie", password=PASSWORD, is_staff=True)
+
+
+def client_for(user: User) -> APIClient:
+    """A client sending a real access token, as a logged-in app would."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+@pytest.fixture
+def auth_client(user) -> APIClient:
+    return client_for(user)
+
+
+@pytest.fixture
+def other_client(other_user) -> APIClient:
+    return client_for(other_user)
+
+
+@pytest.fixture
+def staff_client(staff_user) -> APIClient:
+    return client_for(staff_user)
+
+
+@pytest.fixture
+def movie(db):
+    return make_movie()
+
+
+@pytest.fixture
+def show(movie):
+    """A 50-seat show starting tomorrow."""
+    return make_show(movie)
