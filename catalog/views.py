@@ -18,19 +18,24 @@ from .serializers import MovieSerializer, ShowSerializer
 STAFF_WRITE_ERRORS = {400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404}
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List movies (public)", responses={200: MovieSerializer(many=True), 400: ERROR_400}),
-    retrieve=extend_schema(summary="One movie (public)", responses={200: MovieSerializer, 404: ERROR_404}),
-    create=extend_schema(summary="Add a movie (staff)", responses={201: MovieSerializer, **STAFF_WRITE_ERRORS}),
-    update=extend_schema(summary="Replace a movie (staff)", responses={200: MovieSerializer, **STAFF_WRITE_ERRORS}),
-    partial_update=extend_schema(
-        summary="Change a movie (staff)", responses={200: MovieSerializer, **STAFF_WRITE_ERRORS}
-    ),
-    destroy=extend_schema(
-        summary="Delete a movie without bookings (staff)",
-        responses={204: None, **STAFF_WRITE_ERRORS, 409: ERROR_409},
-    ),
-)
+def catalog_schema(serializer, noun: str, list_summary: str, create_summary: str):
+    """Docs for a resource everyone reads and staff write."""
+    return extend_schema_view(
+        list=extend_schema(summary=list_summary, responses={200: serializer(many=True), 400: ERROR_400}),
+        retrieve=extend_schema(summary=f"One {noun} (public)", responses={200: serializer, 404: ERROR_404}),
+        create=extend_schema(summary=create_summary, responses={201: serializer, **STAFF_WRITE_ERRORS}),
+        update=extend_schema(summary=f"Replace a {noun} (staff)", responses={200: serializer, **STAFF_WRITE_ERRORS}),
+        partial_update=extend_schema(
+            summary=f"Change a {noun} (staff)", responses={200: serializer, **STAFF_WRITE_ERRORS}
+        ),
+        destroy=extend_schema(
+            summary=f"Delete a {noun} without bookings (staff)",
+            responses={204: None, **STAFF_WRITE_ERRORS, 409: ERROR_409},
+        ),
+    )
+
+
+@catalog_schema(MovieSerializer, "movie", "List movies (public)", "Add a movie (staff)")
 class MovieViewSet(viewsets.ModelViewSet):
     queryset = Movie.objects.all()
     serializer_class = MovieSerializer
@@ -55,22 +60,7 @@ class MovieViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List upcoming shows, soonest first (public)",
-        responses={200: ShowSerializer(many=True), 400: ERROR_400},
-    ),
-    retrieve=extend_schema(summary="One show (public)", responses={200: ShowSerializer, 404: ERROR_404}),
-    create=extend_schema(summary="Schedule a show (staff)", responses={201: ShowSerializer, **STAFF_WRITE_ERRORS}),
-    update=extend_schema(summary="Replace a show (staff)", responses={200: ShowSerializer, **STAFF_WRITE_ERRORS}),
-    partial_update=extend_schema(
-        summary="Change a show (staff)", responses={200: ShowSerializer, **STAFF_WRITE_ERRORS}
-    ),
-    destroy=extend_schema(
-        summary="Delete a show without bookings (staff)",
-        responses={204: None, **STAFF_WRITE_ERRORS, 409: ERROR_409},
-    ),
-)
+@catalog_schema(ShowSerializer, "show", "List upcoming shows, soonest first (public)", "Schedule a show (staff)")
 class ShowViewSet(viewsets.ModelViewSet):
     serializer_class = ShowSerializer
     permission_classes = [IsStaffOrReadOnly]
