@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -59,3 +61,15 @@ def movie(db):
 def show(movie):
     """A 50-seat show starting tomorrow."""
     return make_show(movie)
+
+
+@pytest.fixture
+def postgres(db) -> None:
+    """Skip unless the suite runs on PostgreSQL; with REQUIRE_POSTGRES=1 (CI), fail instead."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        pytest.fail("REQUIRE_POSTGRES=1 but the test database is not PostgreSQL (set DATABASE_URL)")
+    pytest.skip("needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make test")

@@ -1,4 +1,4 @@
-from config.exceptions import Conflict, ServiceError
+from config.exceptions import Busy, Conflict, ServiceError
 
 
 class ShowNotFound(ServiceError):
@@ -18,6 +18,29 @@ class ShowStarted(ServiceError):
 class SeatTaken(Conflict):
     code = "seat_taken"
 
+    def __init__(self, seat_numbers: list[int]) -> None:
+        if len(seat_numbers) == 1:
+            super().__init__(
+                f"Seat {seat_numbers[0]} is already booked.", seat_number=seat_numbers[0], seat_numbers=seat_numbers
+            )
+        else:
+            listed = ", ".join(map(str, seat_numbers))
+            super().__init__(f"Seats {listed} are already booked.", seat_numbers=seat_numbers)
+
 
 class BookingNotActive(Conflict):
     code = "not_active"
+
+
+class ShowBusy(Busy):
+    code = "show_busy"
+
+
+class IdempotencyKeyReused(ServiceError):
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInProgress(Conflict):
+    code = "idempotency_key_in_progress"
+    headers = {"Retry-After": "1"}

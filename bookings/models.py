@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -29,6 +31,8 @@ class Booking(models.Model):
     show = models.ForeignKey(Show, on_delete=models.PROTECT, related_name="bookings")
     seat_number = models.PositiveIntegerField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOOKED)
+    # Shared by the bookings made in one request: one purchase.
+    reference = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
@@ -49,3 +53,27 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"Seat {self.seat_number} of {self.show} ({self.status})"
+
+
+class IdempotencyKey(models.Model):
+    """The stored outcome of a request sent with an ``Idempotency-Key`` header.
+
+    The row is written in the same transaction as the bookings it describes,
+    so it exists exactly when they do: a request that failed leaves no key and
+    can be retried, one that succeeded is replayed from ``response_body``.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    response_status = models.PositiveSmallIntegerField(null=True)
+    # The JSON text as first sent: PostgreSQL's jsonb would reorder its keys,
+    # and a replay must be the same body.
+    response_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="bookings_idempotency_key_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.user_id})"

@@ -1,16 +1,36 @@
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.routers import ID_PATTERN
-from config.schema import ERROR_400, ERROR_401, ERROR_404, ERROR_409
+from config.schema import ERROR_400, ERROR_401, ERROR_404, ERROR_409, ERROR_422, ERROR_503
 
 from . import selectors, services
 from .filters import BookingFilter
+from .idempotency import HEADER, idempotent
 from .models import Booking
-from .serializers import BookingCreateSerializer, BookingSerializer, SeatMapSerializer
+from .serializers import BookingCreateSerializer, BookingSerializer, PurchaseSerializer, SeatMapSerializer
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "Optional. Retrying with the same key and the same request replays the first successful answer "
+        "instead of acting twice. Keys are per user and expire after 24 hours."
+    ),
+)
+IDEMPOTENT_ERRORS = {
+    400: ERROR_400,
+    401: ERROR_401,
+    404: ERROR_404,
+    409: ERROR_409,
+    422: ERROR_422,
+    503: ERROR_503,
+}
 
 
 class ShowSeatsViewSet(viewsets.GenericViewSet):
@@ -29,19 +49,38 @@ class ShowSeatsViewSet(viewsets.GenericViewSet):
         return Response(SeatMapSerializer(selectors.seat_map(show_id=int(pk))).data)
 
     @extend_schema(
-        summary="Book a seat of a show",
+        summary="Book one seat, or several seats all or nothing",
+        description=(
+            'Send `{"seat_number": 7}` for one seat (answer: the booking) or '
+            '`{"seat_numbers": [7, 8, 9]}` for several (answer: the purchase with every booking). '
+            "If any seat is taken, nothing is booked and the 409 names the taken seats."
+        ),
         request=BookingCreateSerializer,
-        responses={201: BookingSerializer, 400: ERROR_400, 401: ERROR_401, 404: ERROR_404, 409: ERROR_409},
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="BookingOrPurchase",
+                serializers=[BookingSerializer, PurchaseSerializer],
+                resource_type_field_name=None,
+            ),
+            **IDEMPOTENT_ERRORS,
+        },
         tags=["shows"],
     )
     @action(detail=True, methods=["post"])
     def book(self, request, pk=None):
         serializer = BookingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        booking = services.booking_create(
-            user=request.user, show_id=int(pk), seat_number=serializer.validated_data["seat_number"]
-        )
-        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+        data = serializer.validated_data
+
+        def perform() -> Response:
+            bookings = services.booking_create(
+                user=request.user, show_id=int(pk), seat_numbers=data["seats"], field=data["field"]
+            )
+            body = BookingSerializer(bookings[0]) if data["single"] else PurchaseSerializer.of(bookings)
+            return Response(body.data, status=status.HTTP_201_CREATED)
+
+        return idempotent(request, perform)
 
 
 class CustomerBookingsMixin:
@@ -77,10 +116,13 @@ class BookingViewSet(CustomerBookingsMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         summary="Cancel one of the caller's bookings; the seat becomes bookable again",
         request=None,
-        responses={200: BookingSerializer, 400: ERROR_400, 401: ERROR_401, 404: ERROR_404, 409: ERROR_409},
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={200: BookingSerializer, **IDEMPOTENT_ERRORS},
         tags=["bookings"],
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        booking = services.booking_cancel(booking_id=int(pk), user=request.user)
-        return Response(BookingSerializer(booking).data)
+        def perform() -> Response:
+            return Response(BookingSerializer(services.booking_cancel(booking_id=int(pk), user=request.user)).data)
+
+        return idempotent(request, perform)

@@ -22,6 +22,7 @@ class ServiceError(Exception):
 
     status_code = 400
     code = "invalid"
+    headers: dict[str, str] = {}
 
     def __init__(self, message: str, **extra: Any) -> None:
         super().__init__(message)
@@ -34,9 +35,18 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
+class Busy(ServiceError):
+    """A lock could not be had in time: nothing changed, the client should retry shortly."""
+
+    status_code = 503
+    code = "busy"
+    headers = {"Retry-After": "1"}
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ServiceError):
-        return Response({"detail": exc.message, "code": exc.code, **exc.extra}, status=exc.status_code)
+        body = {"detail": exc.message, "code": exc.code, **exc.extra}
+        return Response(body, status=exc.status_code, headers=exc.headers)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     return drf_exception_handler(exc, context)

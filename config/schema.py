@@ -18,3 +18,10 @@ ERROR_401 = OpenApiResponse(response=ErrorSerializer, description="Missing, inva
 ERROR_403 = OpenApiResponse(response=ErrorSerializer, description="Authenticated, but not allowed (staff only).")
 ERROR_404 = OpenApiResponse(response=ErrorSerializer, description="Not found.")
 ERROR_409 = OpenApiResponse(response=ErrorSerializer, description="Conflicts with the current state.")
+ERROR_422 = OpenApiResponse(
+    response=ErrorSerializer, description="The Idempotency-Key was already used for a different request."
+)
+ERROR_503 = OpenApiResponse(
+    response=ErrorSerializer,
+    description="Busy: a lock could not be had in time. Nothing changed; retry after Retry-After.",
+)

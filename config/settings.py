@@ -183,6 +183,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
 }
 
+# Booking rules.
+BOOKING_MAX_SEATS = env_int("BOOKING_MAX_SEATS", 10)  # seats in one request
+# How long a booking waits for its show's lock on PostgreSQL before answering
+# 503 with Retry-After, instead of piling up workers behind a slow transaction.
+BOOKING_LOCK_TIMEOUT_MS = env_int("BOOKING_LOCK_TIMEOUT_MS", 3000)
+IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,18 +1,25 @@
 """Real concurrent requests: threads, each with its own database connection.
 
-On SQLite the test database is a file (config/test_settings.py), so writers
-really queue on the database lock; on PostgreSQL they queue on the show row.
+Every test runs on SQLite (a file database, config/test_settings.py, where
+writers queue on the database lock) and on PostgreSQL (where they queue on the
+show row); the lock-timeout tests need PostgreSQL. Each asserts the responses
+and the rows left in the database.
 """
 
+import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
+from threading import Barrier, Event
 
+import psycopg
 import pytest
 from django.db import connection
+from django.db.models import Count
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from bookings.models import Booking
+from bookings.models import Booking, IdempotencyKey
+from catalog.tests.factories import make_show
 from conftest import client_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
@@ -20,16 +27,14 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 THREADS = 12
 
 
-def run_at_once(calls) -> list[int]:
-    """Start every call at the same moment; return their status codes (a 500 is a status, not a crash)."""
+def run_at_once(calls) -> list:
+    """Start every call at the same moment in its own thread and connection; return their results."""
     barrier = Barrier(len(calls))
 
     def run(call):
-        client, method, url, body = call
-        client.raise_request_exception = False
         try:
             barrier.wait()
-            return getattr(client, method)(url, body, format="json").status_code
+            return call()
         finally:
             connection.close()
 
@@ -37,27 +42,207 @@ def run_at_once(calls) -> list[int]:
         return list(pool.map(run, calls))
 
 
-def clients(count: int) -> list[APIClient]:
-    return [client_for(User.objects.create_user(username=f"fan{n}", password="x")) for n in range(count)]
+def post(client: APIClient, url: str, body=None, **headers):
+    """A request as a thread runs it: a 500 comes back as a response, not as an exception."""
+    client.raise_request_exception = False
+
+    def call():
+        return client.post(url, body, format="json", **headers)
+
+    return call
+
+
+def new_users(count: int) -> list[User]:
+    return [User.objects.create_user(username=f"fan{n}", password="x") for n in range(count)]
+
+
+def new_clients(count: int) -> list[APIClient]:
+    return [client_for(user) for user in new_users(count)]
+
+
+def booked_seat_counts(show) -> Counter:
+    rows = Booking.objects.filter(show=show, status="booked").values("seat_number").annotate(n=Count("id"))
+    return Counter({row["seat_number"]: row["n"] for row in rows})
 
 
 def test_many_clients_booking_one_seat_get_one_201_and_the_rest_409(show):
     url = f"/shows/{show.id}/book/"
 
-    statuses = run_at_once([(client, "post", url, {"seat_number": 1}) for client in clients(THREADS)])
+    responses = run_at_once([post(c, url, {"seat_number": 1}) for c in new_clients(THREADS)])
 
-    assert sorted(statuses) == [201] + [409] * (THREADS - 1)
-    assert Booking.objects.filter(show=show, seat_number=1, status="booked").count() == 1
-    assert Booking.objects.count() == 1
+    assert sorted(r.status_code for r in responses) == [201] + [409] * (THREADS - 1)
+    (winner,) = [r for r in responses if r.status_code == 201]
+    booking = Booking.objects.get()
+    assert (booking.id, booking.seat_number, booking.status) == (winner.json()["id"], 1, "booked")
+
+
+def test_overlapping_multi_seat_requests_have_disjoint_winners_and_losers_book_nothing(movie):
+    # Every pair of the first three overlaps, so exactly one of them wins; the
+    # fourth overlaps none and always wins.
+    requests = [[1, 2, 3], [3, 4, 5], [5, 6, 1], [7, 8]]
+    users = new_users(len(requests))
+    clients = [client_for(user) for user in users]
+    for round_ in range(5):
+        show = make_show(movie, total_seats=10)
+        url = f"/shows/{show.id}/book/"
+        # Rotate who sends what, so no client is always first in line.
+        order = requests[round_ % 4 :] + requests[: round_ % 4]
+
+        responses = run_at_once(
+            [post(c, url, {"seat_numbers": seats}) for c, seats in zip(clients, order, strict=True)]
+        )
+
+        statuses = [r.status_code for r in responses]
+        assert sorted(statuses) == [201, 201, 409, 409], statuses
+        for user, seats, response in zip(users, order, responses, strict=True):
+            mine = set(Booking.objects.filter(show=show, user=user).values_list("seat_number", flat=True))
+            if response.status_code == 201:
+                assert mine == set(seats)
+            else:
+                assert mine == set()
+                assert set(response.json()["seat_numbers"]) & set(seats)
+        counts = booked_seat_counts(show)
+        assert set(counts.values()) == {1}  # no seat has two booked rows
+        won = [set(seats) for seats, r in zip(order, responses, strict=True) if r.status_code == 201]
+        assert won[0].isdisjoint(won[1])
+        assert set(counts) == won[0] | won[1]
+
+
+def test_book_and_cancel_of_one_seat_at_once_leave_a_consistent_state(movie):
+    owner, newcomer = new_clients(2)
+    for _ in range(5):
+        show = make_show(movie, total_seats=5)
+        booking_id = owner.post(f"/shows/{show.id}/book/", {"seat_number": 1}, format="json").json()["id"]
+
+        cancel, book = run_at_once(
+            [
+                post(owner, f"/bookings/{booking_id}/cancel/"),
+                post(newcomer, f"/shows/{show.id}/book/", {"seat_number": 1}),
+            ]
+        )
+
+        assert cancel.status_code == 200
+        assert book.status_code in (201, 409)
+        assert Booking.objects.get(pk=booking_id).status == "cancelled"
+        assert booked_seat_counts(show)[1] == (1 if book.status_code == 201 else 0)
 
 
 def test_two_concurrent_cancels_of_one_booking_give_one_200_and_one_409(user, show):
     booking = Booking.objects.create(user=user, show=show, seat_number=1)
-    client = client_for(user)
     url = f"/bookings/{booking.id}/cancel/"
 
-    statuses = run_at_once([(client, "post", url, None), (client_for(user), "post", url, None)])
+    responses = run_at_once([post(client_for(user), url), post(client_for(user), url)])
 
-    assert sorted(statuses) == [200, 409]
+    assert sorted(r.status_code for r in responses) == [200, 409]
     booking.refresh_from_db()
     assert booking.status == "cancelled"
+
+
+def test_the_same_idempotency_key_sent_at_once_books_once_and_answers_identically(user, show):
+    url = f"/shows/{show.id}/book/"
+    calls = [
+        post(client_for(user), url, {"seat_numbers": [3, 4]}, HTTP_IDEMPOTENCY_KEY="double-click") for _ in range(8)
+    ]
+
+    responses = run_at_once(calls)
+
+    assert {r.status_code for r in responses} == {201}
+    assert len({r.content for r in responses}) == 1
+    assert sum(r.has_header("Idempotent-Replayed") for r in responses) == 7
+    assert Booking.objects.count() == 2
+    assert IdempotencyKey.objects.count() == 1
+
+
+def test_control_an_unprotected_check_then_insert_does_double_book():
+    """The harness can see a race: without lock or constraint, the same scenario sells a seat twice.
+
+    If this test ever fails, the threads above are not really concurrent and
+    their green results prove nothing.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE race_control (show_id integer NOT NULL, seat_number integer NOT NULL)")
+    try:
+
+        def unprotected_booking():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM race_control WHERE show_id = 1 AND seat_number = 1")
+                if cursor.fetchone()[0]:
+                    return 409
+                time.sleep(0.05)  # a request doing some work between its check and its insert
+                cursor.execute("INSERT INTO race_control (show_id, seat_number) VALUES (1, 1)")
+                return 201
+
+        statuses = run_at_once([unprotected_booking] * THREADS)
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM race_control")
+            rows = cursor.fetchone()[0]
+        assert statuses.count(201) > 1
+        assert rows == statuses.count(201) > 1
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE race_control")
+
+
+# Lock timeouts (PostgreSQL: SQLite has no row locks)
+
+
+def hold_lock(sql: str, params: list, held: Event, release: Event) -> None:
+    """In a separate connection, take a lock and keep it until ``release`` is set."""
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"] or None
+    ) as conn:
+        conn.execute(sql, params)
+        held.set()
+        release.wait(timeout=30)
+        conn.rollback()
+
+
+def request_while_locked(sql: str, params: list, call):
+    held, release = Event(), Event()
+    with ThreadPoolExecutor(1) as pool:
+        holder = pool.submit(hold_lock, sql, params, held, release)
+        while not held.wait(timeout=0.1):
+            if holder.done():
+                holder.result()  # the lock could not be taken: show why
+        started = time.monotonic()
+        try:
+            response = call()
+        finally:
+            release.set()
+        holder.result()
+    return response, time.monotonic() - started
+
+
+def test_a_booking_that_cannot_get_the_show_lock_in_time_is_503_with_retry_after(postgres, settings, show, user):
+    settings.BOOKING_LOCK_TIMEOUT_MS = 500
+
+    response, elapsed = request_while_locked(
+        "SELECT id FROM catalog_show WHERE id = %s FOR UPDATE",
+        [show.id],
+        post(client_for(user), f"/shows/{show.id}/book/", {"seat_number": 1}),
+    )
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert response.json()["code"] == "show_busy"
+    assert 0.5 <= elapsed < 2.5
+    assert not Booking.objects.exists()
+
+
+def test_a_duplicate_of_a_request_still_in_progress_is_409_with_retry_after(postgres, settings, show, user):
+    settings.BOOKING_LOCK_TIMEOUT_MS = 500
+
+    response, elapsed = request_while_locked(
+        "INSERT INTO bookings_idempotencykey (user_id, key, fingerprint, response_body, created_at) "
+        "VALUES (%s, 'k1', '', '', now())",
+        [user.id],
+        post(client_for(user), f"/shows/{show.id}/book/", {"seat_number": 1}, HTTP_IDEMPOTENCY_KEY="k1"),
+    )
+
+    assert response.status_code == 409
+    assert response["Retry-After"] == "1"
+    assert response.json()["code"] == "idempotency_key_in_progress"
+    assert elapsed < 2.5
+    assert not Booking.objects.exists()

@@ -1,0 +1,110 @@
+"""Idempotency keys for state-changing requests (book, cancel).
+
+A client that sends ``Idempotency-Key: <key>`` can retry a request safely: the
+first successful response is stored with the key and replayed for the same
+request; nothing is booked or cancelled twice.
+
+The key row is claimed at the start of the request's transaction and stored
+with the response in the same transaction as the bookings. A concurrent
+duplicate blocks on the key's unique index until the first transaction ends:
+if it committed, the duplicate replays its response; if it rolled back (seat
+taken, an error), the duplicate runs as a fresh attempt. A duplicate that
+waits longer than the lock timeout gets 409 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
+
+from config.db import is_lock_timeout, set_lock_timeout
+
+from .exceptions import IdempotencyKeyInProgress, IdempotencyKeyReused
+from .models import IdempotencyKey
+
+HEADER = "Idempotency-Key"
+REPLAY_HEADER = "Idempotent-Replayed"
+
+
+def fingerprint(request: Request) -> str:
+    """What makes two requests "the same": method, path (slash or not) and JSON body."""
+    body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
+    text = f"{request.method} {request.path.rstrip('/')} {body}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def key_from(request: Request) -> str | None:
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    if not 1 <= len(key) <= 255 or not key.isprintable() or not key.isascii():
+        raise ValidationError({HEADER: ["Must be 1 to 255 printable ASCII characters, e.g. a UUID."]})
+    return key
+
+
+def expired_before() -> datetime:
+    return timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+
+
+def purge_expired_keys() -> int:
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=expired_before()).delete()
+    return deleted
+
+
+def _claim(request: Request, key: str, digest: str) -> IdempotencyKey | Response:
+    """Insert the key row, or answer from the row a previous request left."""
+    try:
+        with transaction.atomic():
+            return IdempotencyKey.objects.create(
+                user=request.user, key=key, fingerprint=digest, created_at=timezone.now()
+            )
+    except OperationalError as exc:
+        if is_lock_timeout(exc):
+            raise IdempotencyKeyInProgress(
+                "A request with this Idempotency-Key is still in progress; retry after it finishes."
+            ) from exc
+        raise
+    except IntegrityError:
+        pass
+    previous = IdempotencyKey.objects.get(user=request.user, key=key)
+    if previous.created_at < expired_before():
+        # An expired key is free again: this request starts afresh.
+        previous.delete()
+        return _claim(request, key, digest)
+    if previous.fingerprint != digest:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used for a different request (other path or body). "
+            "Use a new key for a new request."
+        )
+    body = json.loads(previous.response_body)
+    return Response(body, status=previous.response_status, headers={REPLAY_HEADER: "true"})
+
+
+def idempotent(request: Request, perform: Callable[[], Response]) -> Response:
+    """Run ``perform`` once per (user, Idempotency-Key); without the header, just run it."""
+    key = key_from(request)
+    if key is None:
+        return perform()
+    digest = fingerprint(request)
+    with transaction.atomic():
+        set_lock_timeout()
+        claimed = _claim(request, key, digest)
+        if isinstance(claimed, Response):
+            return claimed
+        # Errors raise out of perform(), rolling the claim back with everything
+        # else, so only successful responses are ever stored.
+        response = perform()
+        claimed.response_status = response.status_code
+        claimed.response_body = json.dumps(response.data, cls=JSONEncoder)
+        claimed.save(update_fields=["response_status", "response_body"])
+    return response
