@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check clean
+.PHONY: run test lint check race clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: $(STAMP)
 check: $(STAMP) lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+# Two gunicorn servers, one PostgreSQL, a few hundred clients racing for 30 seats.
+race: $(STAMP)
+	$(BIN)/python scripts/race.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

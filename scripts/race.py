@@ -1,0 +1,215 @@
+"""Several app servers, one PostgreSQL: hundreds of clients race for a few seats.
+
+Starts two gunicorn servers on two loopback ports against one PostgreSQL
+database, fires concurrent booking requests (single seats and small seat lists)
+split across both, then checks the database: every seat booked at most once,
+every 201 matches a booked row and no booked row lacks its 201, no 5xx. Prints
+one summary line and exits non-zero on any violation.
+
+    .venv/bin/python scripts/race.py            # or: make race
+    RACE_DATABASE_URL=postgres://... .venv/bin/python scripts/race.py --requests 600
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import secrets
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/booking_race"
+
+
+def ensure_database(url: str) -> None:
+    """Create the race database if it does not exist yet."""
+    info = psycopg.conninfo.conninfo_to_dict(url.replace("postgres://", "postgresql://", 1))
+    name = info.pop("dbname")
+    with psycopg.connect(**info, dbname="postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare(seats: int, users: int) -> tuple[int, list[tuple[int, str]]]:
+    """A fresh show with ``seats`` seats and ``users`` customers with access tokens."""
+    import django
+
+    django.setup()
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from accounts.models import User
+    from catalog.models import Movie, Show
+
+    movie, _ = Movie.objects.get_or_create(title="Race Night", defaults={"duration_minutes": 100})
+    show = Show.objects.create(
+        movie=movie, screen_name="Race", date_time=timezone.now() + timedelta(days=1), total_seats=seats
+    )
+    customers = []
+    for n in range(users):
+        user, created = User.objects.get_or_create(username=f"racer{n}")
+        if created:
+            user.set_unusable_password()
+            user.save()
+        customers.append((user.id, str(RefreshToken.for_user(user).access_token)))
+    return show.id, customers
+
+
+def start_server(port: int, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def wait_until_up(port: int, show_id: int) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/shows/{show_id}/", timeout=1)
+            return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    raise SystemExit(f"server on port {port} did not start")
+
+
+def attempt(port: int, show_id: int, token: str, body: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/shows/{show_id}/book/",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        payload = error.read()
+        try:
+            return error.code, json.loads(payload)
+        except ValueError:
+            return error.code, {"raw": payload[:200].decode(errors="replace")}
+
+
+def verify(show_id: int, results: list[tuple[int, int, dict]]) -> dict:
+    """Compare what the clients were told with what the database holds."""
+    from bookings.models import Booking
+
+    booked = list(Booking.objects.filter(show_id=show_id, status="booked").values("id", "user_id", "seat_number"))
+    per_seat = Counter(row["seat_number"] for row in booked)
+    rows = {row["id"]: row for row in booked}
+    promised = {}
+    for user_id, status, body in results:
+        if status == 201:
+            for booking in body.get("bookings", [body]):
+                promised[booking["id"]] = (user_id, booking["seat_number"])
+    unmatched = [
+        booking_id
+        for booking_id, (user_id, seat) in promised.items()
+        if booking_id not in rows or (rows[booking_id]["user_id"], rows[booking_id]["seat_number"]) != (user_id, seat)
+    ]
+    return {
+        "booked_rows": len(booked),
+        "double_booked_seats": sum(1 for count in per_seat.values() if count > 1),
+        "unmatched_201": len(unmatched),
+        "rows_without_201": len(set(rows) - set(promised)),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--seats", type=int, default=30)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--ports", type=int, nargs=2, default=[8101, 8102])
+    parser.add_argument("--seed", type=int, default=20261126)
+    args = parser.parse_args()
+
+    url = os.environ.get("RACE_DATABASE_URL", DEFAULT_URL)
+    ensure_database(url)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_THROTTLING": "0",
+        "DJANGO_LOG_LEVEL": "ERROR",  # 383 lines of "Conflict: /shows/1/book/" say nothing
+    }
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    show_id, customers = prepare(args.seats, args.users)
+
+    servers = [start_server(port, env) for port in args.ports]
+    try:
+        for port in args.ports:
+            wait_until_up(port, show_id)
+        rng = random.Random(args.seed)
+        plan = []
+        for n in range(args.requests):
+            user_id, token = rng.choice(customers)
+            if rng.random() < 0.7:
+                body = {"seat_number": rng.randint(1, args.seats)}
+            else:
+                body = {"seat_numbers": rng.sample(range(1, args.seats + 1), rng.randint(2, 3))}
+            plan.append((args.ports[n % 2], user_id, token, body))
+        started = time.monotonic()
+        with ThreadPoolExecutor(args.concurrency) as pool:
+            answers = list(pool.map(lambda p: attempt(p[0], show_id, p[2], p[3]), plan))
+        elapsed = time.monotonic() - started
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=10)
+
+    results = [(user_id, status, body) for (_, user_id, _, _), (status, body) in zip(plan, answers, strict=True)]
+    statuses = Counter(status for _, status, _ in results)
+    check = verify(show_id, results)
+    server_errors = sum(count for status, count in statuses.items() if status >= 500)
+    unexpected = sum(count for status, count in statuses.items() if status not in (201, 409) and status < 500)
+    ok = (
+        server_errors == 0
+        and unexpected == 0
+        and check["double_booked_seats"] == 0
+        and check["unmatched_201"] == 0
+        and check["rows_without_201"] == 0
+    )
+    print(
+        f"race: {args.requests} requests, {args.concurrency} at a time, over {len(args.ports)} servers "
+        f"(ports {' '.join(map(str, args.ports))}) for {args.seats} seats in {elapsed:.1f}s: "
+        f"201={statuses[201]} 409={statuses[409]} other4xx={unexpected} 5xx={server_errors}; "
+        f"booked rows={check['booked_rows']}, double-booked seats={check['double_booked_seats']}, "
+        f"201s without a row={check['unmatched_201']}, rows without a 201={check['rows_without_201']} "
+        f"-> {'OK' if ok else 'VIOLATION'}"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
