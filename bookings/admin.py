@@ -8,11 +8,22 @@ from .models import Booking
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    list_display = ["id", "user", "show", "seat_number", "status", "created_at", "cancelled_at"]
-    list_filter = ["status", "show"]
-    list_select_related = ["user", "show__movie"]
-    search_fields = ["user__username", "show__movie__title", "=seat_number"]
-    readonly_fields = ["user", "show", "seat_number", "status", "created_at", "cancelled_at"]
+    list_display = ["id", "user", "show", "seat_label", "seat_number", "price", "status", "created_at", "cancelled_at"]
+    list_filter = ["status", "show__screen", "show__date_time", "show"]
+    list_select_related = ["user", "show__movie", "show__screen"]
+    search_fields = ["user__username", "user__email", "show__movie__title", "=seat_number", "=seat_label", "=reference"]
+    readonly_fields = [
+        "user",
+        "show",
+        "seat_number",
+        "seat_label",
+        "price",
+        "currency",
+        "status",
+        "reference",
+        "created_at",
+        "cancelled_at",
+    ]
     actions = ["cancel_bookings"]
 
     # Bookings are made by customers through the API (under the show lock)

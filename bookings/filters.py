@@ -1,5 +1,8 @@
 import django_filters
 
+from catalog.filters import LocalDateRange
+from catalog.models import Movie, Show
+
 from .models import Booking
 
 
@@ -9,3 +12,11 @@ class BookingFilter(django_filters.FilterSet):
     class Meta:
         model = Booking
         fields = ["status"]
+
+
+class ReportFilter(LocalDateRange):
+    movie = django_filters.ModelChoiceFilter(queryset=Movie.objects.all(), label="Only this movie (id).")
+
+    class Meta:
+        model = Show
+        fields = ["date_from", "date_to", "movie"]

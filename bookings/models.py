@@ -33,6 +33,11 @@ class Booking(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOOKED)
     # Shared by the bookings made in one request: one purchase.
     reference = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    # What the ticket says, fixed at sale: later price or layout changes of the
+    # show do not touch bookings already made.
+    seat_label = models.CharField(max_length=8)
+    price = models.DecimalField(max_digits=8, decimal_places=2)
+    currency = models.CharField(max_length=3)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
+from catalog.layouts import normalize_label
+
 from .models import Booking
 
 
@@ -21,7 +23,7 @@ SEAT_RANGE = "an integer from 1 to the show's total_seats"
 
 
 class BookingCreateSerializer(serializers.Serializer):
-    """Either ``seat_number`` (one seat) or ``seat_numbers`` (several, all or nothing)."""
+    """One of ``seat_number`` (one seat), ``seat_numbers`` or ``seat_labels`` (several, all or nothing)."""
 
     seat_number = StrictIntegerField(
         min_value=1,
@@ -38,29 +40,53 @@ class BookingCreateSerializer(serializers.Serializer):
         required=False,
         help_text="Several seats, booked together or not at all (1 to BOOKING_MAX_SEATS, no duplicates).",
     )
+    seat_labels = serializers.ListField(
+        child=serializers.CharField(max_length=12, trim_whitespace=False),
+        required=False,
+        help_text='Seats by their labels on the seat map, e.g. ["F7", "F8"]; case and spaces do not matter.',
+    )
 
-    def validate_seat_numbers(self, value: list[int]) -> list[int]:
+    FORMS = ("seat_number", "seat_numbers", "seat_labels")
+
+    def check_count(self, value: list) -> None:
         limit = settings.BOOKING_MAX_SEATS
         if not 1 <= len(value) <= limit:
             raise serializers.ValidationError(f"Give 1 to {limit} seats.")
         if len(set(value)) != len(value):
             raise serializers.ValidationError("Each seat may appear only once.")
+
+    def validate_seat_numbers(self, value: list[int]) -> list[int]:
+        self.check_count(value)
         return value
 
-    def validate(self, attrs: dict) -> dict:
-        if ("seat_number" in attrs) == ("seat_numbers" in attrs):
+    def validate_seat_labels(self, value: list[str]) -> list[str]:
+        labels = [normalize_label(text) for text in value]
+        bad = [text for text, label in zip(value, labels, strict=True) if label is None]
+        if bad:
             raise serializers.ValidationError(
-                {"seat_number": [f"Give seat_number ({SEAT_RANGE}) or seat_numbers (a list of them), not both."]}
+                f"Not a seat label: {', '.join(map(repr, bad))}. A label is a row and a place, e.g. F7."
             )
-        if "seat_number" in attrs:
-            return {"field": "seat_number", "seats": [attrs["seat_number"]], "single": True}
-        return {"field": "seat_numbers", "seats": attrs["seat_numbers"], "single": False}
+        self.check_count(labels)
+        return labels
+
+    def validate(self, attrs: dict) -> dict:
+        given = [name for name in self.FORMS if name in attrs]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                {"seat_number": [f"Give exactly one of seat_number ({SEAT_RANGE}), seat_numbers or seat_labels."]}
+            )
+        (field,) = given
+        if field == "seat_number":
+            return {"field": field, "seat_numbers": [attrs[field]], "seat_labels": [], "single": True}
+        if field == "seat_numbers":
+            return {"field": field, "seat_numbers": attrs[field], "seat_labels": [], "single": False}
+        return {"field": field, "seat_numbers": [], "seat_labels": attrs[field], "single": False}
 
 
 class BookingSerializer(serializers.ModelSerializer):
     movie_title = serializers.CharField(source="show.movie.title", read_only=True)
     show_date_time = serializers.DateTimeField(source="show.date_time", read_only=True)
-    screen_name = serializers.CharField(source="show.screen_name", read_only=True)
+    screen_name = serializers.CharField(source="show.screen.name", read_only=True)
 
     class Meta:
         model = Booking
@@ -74,6 +100,9 @@ class BookingSerializer(serializers.ModelSerializer):
             "movie_title",
             "show_date_time",
             "screen_name",
+            "seat_label",
+            "price",
+            "currency",
             "reference",
         ]
         read_only_fields = fields
@@ -85,6 +114,9 @@ class PurchaseSerializer(serializers.Serializer):
     reference = serializers.UUIDField(help_text="Shared by every booking of this purchase.")
     show = serializers.IntegerField()
     seat_numbers = serializers.ListField(child=serializers.IntegerField())
+    seat_labels = serializers.ListField(child=serializers.CharField())
+    total = serializers.DecimalField(max_digits=10, decimal_places=2, help_text="Sum of the bookings' prices.")
+    currency = serializers.CharField()
     bookings = BookingSerializer(many=True)
 
     @classmethod
@@ -95,9 +127,25 @@ class PurchaseSerializer(serializers.Serializer):
                 "reference": first.reference,
                 "show": first.show_id,
                 "seat_numbers": [b.seat_number for b in bookings],
+                "seat_labels": [b.seat_label for b in bookings],
+                "total": sum(b.price for b in bookings),
+                "currency": first.currency,
                 "bookings": bookings,
             }
         )
+
+
+class SeatSerializer(serializers.Serializer):
+    seat_number = serializers.IntegerField(allow_null=True, help_text="null for a blocked place (no seat to sell).")
+    label = serializers.CharField()
+    status = serializers.ChoiceField(choices=["available", "booked", "blocked"])
+
+
+class SeatRowSerializer(serializers.Serializer):
+    row = serializers.CharField()
+    tier = serializers.CharField()
+    price = serializers.DecimalField(max_digits=8, decimal_places=2)
+    seats = SeatSerializer(many=True)
 
 
 class SeatMapSerializer(serializers.Serializer):
@@ -105,3 +153,45 @@ class SeatMapSerializer(serializers.Serializer):
     total_seats = serializers.IntegerField()
     available = serializers.ListField(child=serializers.IntegerField())
     booked = serializers.ListField(child=serializers.IntegerField())
+    currency = serializers.CharField()
+    layout = SeatRowSerializer(many=True, help_text="Rows front to back, each with its places in order.")
+
+
+def occupancy(sold: int, capacity: int | None) -> float:
+    return round(100 * sold / capacity, 1) if capacity else 0.0
+
+
+class ShowReportSerializer(serializers.Serializer):
+    show = serializers.IntegerField(source="pk")
+    movie = serializers.IntegerField(source="movie_id")
+    movie_title = serializers.CharField(source="movie.title")
+    screen_name = serializers.CharField(source="screen.name")
+    date_time = serializers.DateTimeField()
+    capacity = serializers.IntegerField(source="screen.capacity")
+    seats_sold = serializers.IntegerField()
+    occupancy = serializers.SerializerMethodField(help_text="Seats sold as a percentage of capacity.")
+    revenue = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.SerializerMethodField()
+
+    def get_occupancy(self, show) -> float:
+        return occupancy(show.seats_sold, show.screen.capacity)
+
+    def get_currency(self, row) -> str:
+        return settings.CURRENCY
+
+
+class MovieReportSerializer(serializers.Serializer):
+    movie = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    shows = serializers.IntegerField(source="shows_count")
+    capacity = serializers.IntegerField(help_text="Seats of all its shows.")
+    seats_sold = serializers.IntegerField()
+    occupancy = serializers.SerializerMethodField(help_text="Seats sold as a percentage of capacity.")
+    revenue = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.SerializerMethodField()
+
+    def get_occupancy(self, movie) -> float:
+        return occupancy(movie.seats_sold, movie.capacity)
+
+    def get_currency(self, row) -> str:
+        return settings.CURRENCY

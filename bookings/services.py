@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
@@ -22,20 +23,26 @@ def taken_seats(*, show: Show, seat_numbers: Sequence[int]) -> list[int]:
 
 
 def booking_create(
-    *, user: User, show_id: int, seat_numbers: Sequence[int], field: str = "seat_numbers"
+    *,
+    user: User,
+    show_id: int,
+    seat_numbers: Sequence[int] = (),
+    seat_labels: Sequence[str] = (),
+    field: str = "seat_numbers",
 ) -> list[Booking]:
     """Book seats of a show for ``user``, all of them or none.
 
-    The bookings share one ``reference`` (one purchase). Raises ShowNotFound,
-    ShowStarted, ValidationError under ``field`` for seats the show does not
-    have, SeatTaken naming every taken seat, or ShowBusy when the show's lock
-    can not be had in time. The caller has checked the input's shape (distinct
-    positive integers), so the transaction holds only the lock, the
-    availability check and the insert.
+    Seats come as numbers or as normalized labels ("F7"). The bookings share
+    one ``reference`` (one purchase) and keep the price, currency and label
+    of the moment. Raises ShowNotFound, ShowStarted, ValidationError under
+    ``field`` for seats the screen does not have, SeatTaken naming every taken
+    seat, or ShowBusy when the show's lock can not be had in time. The caller
+    has checked the input's shape (distinct, positive, well-formed), so the
+    transaction holds only the lock, the availability check and the insert.
     """
-    seats = sorted(seat_numbers)
     reference = uuid.uuid4()
     now = timezone.now()
+    seats: list[int] = []
     try:
         with transaction.atomic():
             set_lock_timeout()
@@ -48,7 +55,7 @@ def booking_create(
             # this is a no-op; BEGIN IMMEDIATE serialises writers instead.
             show = (
                 Show.objects.select_for_update(no_key=True, of=("self",))
-                .select_related("movie")
+                .select_related("movie", "screen")
                 .filter(pk=show_id)
                 .first()
             )
@@ -56,15 +63,22 @@ def booking_create(
                 raise ShowNotFound("Show not found.")
             if show.date_time <= now:
                 raise ShowStarted("This show has already started; it can no longer be booked.")
-            missing = [n for n in seats if n > show.total_seats]
-            if missing:
-                listed = ", ".join(map(str, missing))
-                raise ValidationError({field: f"No seat {listed}: this show has seats 1 to {show.total_seats}."})
+            seats = sorted(_seats_of(show, seat_numbers, seat_labels, field))
             taken = taken_seats(show=show, seat_numbers=seats)
             if taken:
                 raise SeatTaken(taken)
+            plan = show.screen.plan
             return Booking.objects.bulk_create(
-                Booking(user=user, show=show, seat_number=n, reference=reference) for n in seats
+                Booking(
+                    user=user,
+                    show=show,
+                    seat_number=number,
+                    seat_label=plan.by_number[number].label,
+                    price=show.price_of(plan.by_number[number]),
+                    currency=settings.CURRENCY,
+                    reference=reference,
+                )
+                for number in seats
             )
     except IntegrityError as exc:
         # Only reachable if the lock was bypassed; the constraint still holds.
@@ -73,6 +87,21 @@ def booking_create(
         if is_lock_timeout(exc):
             raise ShowBusy("This show is very busy right now; nothing was booked. Try again in a moment.") from exc
         raise
+
+
+def _seats_of(show: Show, seat_numbers: Sequence[int], seat_labels: Sequence[str], field: str) -> list[int]:
+    """Seat numbers for the request, checked against the show's screen."""
+    plan = show.screen.plan
+    if seat_labels:
+        try:
+            return plan.numbers_for(list(seat_labels))
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from exc
+    missing = [n for n in seat_numbers if n not in plan.by_number]
+    if missing:
+        listed = ", ".join(map(str, sorted(missing)))
+        raise ValidationError({field: f"No seat {listed}: this show has seats 1 to {plan.capacity}."})
+    return list(seat_numbers)
 
 
 def booking_cancel(*, booking_id: int, user: User | None = None) -> Booking:

@@ -5,14 +5,22 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from catalog.models import Show
 from config.routers import ID_PATTERN
-from config.schema import ERROR_400, ERROR_401, ERROR_404, ERROR_409, ERROR_422, ERROR_503
+from config.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409, ERROR_422, ERROR_503
 
-from . import selectors, services
-from .filters import BookingFilter
+from . import reports, selectors, services
+from .filters import BookingFilter, ReportFilter
 from .idempotency import HEADER, idempotent
 from .models import Booking
-from .serializers import BookingCreateSerializer, BookingSerializer, PurchaseSerializer, SeatMapSerializer
+from .serializers import (
+    BookingCreateSerializer,
+    BookingSerializer,
+    MovieReportSerializer,
+    PurchaseSerializer,
+    SeatMapSerializer,
+    ShowReportSerializer,
+)
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     HEADER,
@@ -51,8 +59,9 @@ class ShowSeatsViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="Book one seat, or several seats all or nothing",
         description=(
-            'Send `{"seat_number": 7}` for one seat (answer: the booking) or '
-            '`{"seat_numbers": [7, 8, 9]}` for several (answer: the purchase with every booking). '
+            'Send `{"seat_number": 7}` for one seat (answer: the booking), or '
+            '`{"seat_numbers": [7, 8, 9]}` or `{"seat_labels": ["F7", "F8"]}` for several '
+            "(answer: the purchase with every booking and the total). "
             "If any seat is taken, nothing is booked and the 409 names the taken seats."
         ),
         request=BookingCreateSerializer,
@@ -75,7 +84,11 @@ class ShowSeatsViewSet(viewsets.GenericViewSet):
 
         def perform() -> Response:
             bookings = services.booking_create(
-                user=request.user, show_id=int(pk), seat_numbers=data["seats"], field=data["field"]
+                user=request.user,
+                show_id=int(pk),
+                seat_numbers=data["seat_numbers"],
+                seat_labels=data["seat_labels"],
+                field=data["field"],
             )
             body = BookingSerializer(bookings[0]) if data["single"] else PurchaseSerializer.of(bookings)
             return Response(body.data, status=status.HTTP_201_CREATED)
@@ -126,3 +139,39 @@ class BookingViewSet(CustomerBookingsMixin, mixins.RetrieveModelMixin, viewsets.
             return Response(BookingSerializer(services.booking_cancel(booking_id=int(pk), user=request.user)).data)
 
         return idempotent(request, perform)
+
+
+class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Shows in a date range (and of one movie), reported per show or per movie; staff only."""
+
+    permission_classes = [permissions.IsAdminUser]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReportFilter
+    queryset = Show.objects.all()
+    report = staticmethod(reports.show_report)
+
+    def filter_queryset(self, queryset):
+        return self.report(super().filter_queryset(queryset))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Seats sold, occupancy and revenue per show (staff)",
+        responses={200: ShowReportSerializer(many=True), 400: ERROR_400, 401: ERROR_401, 403: ERROR_403},
+        tags=["reports"],
+    )
+)
+class ShowReportViewSet(ReportViewSet):
+    serializer_class = ShowReportSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Shows, seats sold, occupancy and revenue per movie (staff)",
+        responses={200: MovieReportSerializer(many=True), 400: ERROR_400, 401: ERROR_401, 403: ERROR_403},
+        tags=["reports"],
+    )
+)
+class MovieReportViewSet(ReportViewSet):
+    serializer_class = MovieReportSerializer
+    report = staticmethod(reports.movie_report)

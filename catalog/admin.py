@@ -1,52 +1,134 @@
+from contextlib import contextmanager
+
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.db.models import Q, Sum
+
+from config.exceptions import ServiceError
 
 from . import services
-from .models import Movie, Show
+from .models import Genre, Movie, Screen, Show
 from .selectors import TAKEN_SEATS
+
+SHOW_FIELDS = ["movie", "screen", "date_time", "price", "tier_prices"]
+
+
+@contextmanager
+def refusals_as_form_errors():
+    """A service's refusal (409 in the API) shows on the form like any other error."""
+    try:
+        yield
+    except ServiceError as exc:
+        raise forms.ValidationError(exc.message) from exc
 
 
 class ShowAdminForm(forms.ModelForm):
+    """Checks the scheduling rules (overlaps, the past, booked seats) as the API does."""
+
     class Meta:
         model = Show
-        fields = ["movie", "screen_name", "date_time", "total_seats"]
+        fields = SHOW_FIELDS
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and cleaned.get("total_seats"):
-            services.show_check_seats(show=self.instance, total_seats=cleaned["total_seats"])
+        movie = cleaned.get("movie") or getattr(self.instance, "movie", None)
+        if movie and cleaned.get("screen") and cleaned.get("date_time"):
+            with refusals_as_form_errors():
+                cleaned["tier_prices"] = services.show_validate(
+                    show=Show.objects.get(pk=self.instance.pk) if self.instance.pk else None,
+                    movie=movie,
+                    screen=cleaned["screen"],
+                    date_time=cleaned["date_time"],
+                    tier_prices=cleaned.get("tier_prices"),
+                )
         return cleaned
+
+
+class ScreenAdminForm(forms.ModelForm):
+    class Meta:
+        model = Screen
+        fields = ["name", "layout"]
+
+    def clean_layout(self):
+        with refusals_as_form_errors():
+            return services.screen_check_layout(screen=self.instance, layout=self.cleaned_data["layout"])
+
+
+def save_show(form: forms.ModelForm, movie: Movie | None = None) -> Show:
+    """Save an admin show form through the services, under the screen's lock."""
+    data = {name: form.cleaned_data[name] for name in SHOW_FIELDS if name in form.cleaned_data}
+    if movie is not None:
+        data["movie"] = movie
+    if form.instance.pk:
+        return services.show_update(show=Show.objects.get(pk=form.instance.pk), **data)
+    return services.show_schedule(**data)
 
 
 class ShowInline(admin.TabularInline):
     model = Show
     form = ShowAdminForm
     extra = 1
-    fields = ["screen_name", "date_time", "total_seats"]
+    fields = ["screen", "date_time", "price", "tier_prices"]
     ordering = ["date_time"]
+
+
+@admin.register(Genre)
+class GenreAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Movie)
 class MovieAdmin(admin.ModelAdmin):
     list_display = ["title", "duration_minutes", "release_date", "language", "certificate"]
+    list_filter = ["genres", "language", "certificate"]
     search_fields = ["title", "description"]
+    filter_horizontal = ["genres"]
     inlines = [ShowInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Show:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # sorts the rows into new, changed and deleted
+        for show in formset.deleted_objects:
+            services.show_delete(show=show)
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and inline_form not in formset.deleted_forms:
+                save_show(inline_form, movie=form.instance)
+        return None
+
+
+@admin.register(Screen)
+class ScreenAdmin(admin.ModelAdmin):
+    form = ScreenAdminForm
+    list_display = ["name", "capacity"]
+    search_fields = ["name"]
+    readonly_fields = ["capacity"]
+
+    def save_model(self, request, obj, form, change):
+        saved = services.screen_save(screen=obj if change else Screen(), name=obj.name, layout=obj.layout)
+        obj.pk, obj.capacity = saved.pk, saved.capacity
 
 
 @admin.register(Show)
 class ShowAdmin(admin.ModelAdmin):
     form = ShowAdminForm
-    list_display = ["movie", "screen_name", "date_time", "total_seats", "booked_seats", "available_seats"]
-    list_filter = ["screen_name", "date_time"]
-    list_select_related = ["movie"]
-    search_fields = ["movie__title", "screen_name"]
+    list_display = ["movie", "screen", "date_time", "price", "booked_seats", "available_seats", "occupancy", "revenue"]
+    list_filter = ["date_time", "screen", "movie"]
+    list_select_related = ["movie", "screen"]
+    search_fields = ["movie__title", "screen__name"]
     date_hierarchy = "date_time"
     autocomplete_fields = ["movie"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(booked=TAKEN_SEATS)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(booked=TAKEN_SEATS, sold=Sum("bookings__price", filter=Q(bookings__status="booked")))
+        )
 
     @admin.display(description="booked", ordering="booked")
     def booked_seats(self, show: Show) -> int:
@@ -56,9 +138,13 @@ class ShowAdmin(admin.ModelAdmin):
     def available_seats(self, show: Show) -> int:
         return show.total_seats - show.booked
 
+    @admin.display(description="occupancy")
+    def occupancy(self, show: Show) -> str:
+        return f"{100 * show.booked / show.total_seats:.1f}%"
+
+    @admin.display(description="revenue", ordering="sold")
+    def revenue(self, show: Show) -> str:
+        return f"{show.sold or 0:.2f}"
+
     def save_model(self, request, obj, form, change):
-        if change:
-            # Through the service, so the seat check happens under the show lock.
-            services.show_update(show=obj, **{name: form.cleaned_data[name] for name in form.changed_data})
-        else:
-            super().save_model(request, obj, form, change)
+        obj.pk = save_show(form).pk

@@ -1,25 +1,57 @@
 import django_filters
-from django.db.models import QuerySet
-from django_filters.utils import translate_validation
 
-from .models import Show
+from .models import Genre, Movie, Screen, Show
+from .selectors import now_showing
 
 
-class ShowFilter(django_filters.FilterSet):
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Ordering with the id as the last key, so pages never shuffle between requests."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "id") if value else qs
+
+
+class LocalDateRange(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(
+        field_name="date_time", lookup_expr="date__gte", label="Shows on or after this day (YYYY-MM-DD)."
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date_time", lookup_expr="date__lte", label="Shows on or before this day (YYYY-MM-DD)."
+    )
+
+
+class ShowFilter(LocalDateRange):
     date = django_filters.DateFilter(
         field_name="date_time",
         lookup_expr="date",
         label="Only shows starting on this day (YYYY-MM-DD, in the cinema's time zone).",
     )
+    movie = django_filters.ModelChoiceFilter(queryset=Movie.objects.all(), label="Only shows of this movie (id).")
+    screen = django_filters.ModelChoiceFilter(queryset=Screen.objects.all(), label="Only shows in this screen (id).")
+    available = django_filters.BooleanFilter(method="filter_available", label="true: only shows with free seats.")
+    ordering = StableOrderingFilter(fields=["date_time", "price"], label="date_time (default), price, -price ...")
 
     class Meta:
         model = Show
-        fields = ["date"]
+        fields = ["date", "date_from", "date_to", "movie", "screen", "available"]
+
+    def filter_available(self, queryset, name, value):
+        return queryset.filter(available_seats__gt=0) if value else queryset.filter(available_seats__lte=0)
 
 
-def filter_or_400(filterset_class: type[django_filters.FilterSet], request, queryset: QuerySet) -> QuerySet:
-    """Apply a filter set outside a view's filter backends, with the same 400 for bad values."""
-    filterset = filterset_class(request.query_params, queryset=queryset, request=request)
-    if not filterset.is_valid():
-        raise translate_validation(filterset.errors)
-    return filterset.qs
+class MovieFilter(django_filters.FilterSet):
+    genre = django_filters.ModelChoiceFilter(
+        field_name="genres", to_field_name="slug", queryset=Genre.objects.all(), label="A genre's slug, e.g. drama."
+    )
+    now_showing = django_filters.BooleanFilter(method="filter_now_showing", label="true: movies with upcoming shows.")
+    ordering = StableOrderingFilter(
+        fields=["title", "release_date"], label="title (default), release_date, -release_date ..."
+    )
+
+    class Meta:
+        model = Movie
+        fields = ["genre", "now_showing"]
+
+    def filter_now_showing(self, queryset, name, value):
+        return queryset.filter(now_showing()) if value else queryset.exclude(now_showing())

@@ -1,17 +1,32 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import cached_property
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-MAX_SEATS_PER_SHOW = 5000
+from .layouts import STANDARD, Seat, SeatPlan
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Movie(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     duration_minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(600)])
+    genres = models.ManyToManyField(Genre, blank=True, related_name="movies")
     release_date = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=50, blank=True)
     certificate = models.CharField(max_length=10, blank=True, help_text="Age rating, e.g. PG-13.")
@@ -19,7 +34,7 @@ class Movie(models.Model):
 
     class Meta:
         ordering = ["title", "id"]
-        indexes = [models.Index(fields=["title"])]
+        indexes = [models.Index(fields=["title"]), models.Index(fields=["release_date"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=600),
@@ -31,27 +46,68 @@ class Movie(models.Model):
         return self.title
 
 
+class Screen(models.Model):
+    """A hall with a seat layout (see catalog/layouts.py)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    layout = models.JSONField(
+        help_text='Rows front to back: [{"row": "A", "seats": 12, "blocked": [1], "tier": "premium"}]'
+    )
+    # Derived from the layout on every save; stored so that SQL can sum and
+    # compare it (available seats, occupancy reports).
+    capacity = models.PositiveIntegerField(editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=models.Q(capacity__gte=1), name="catalog_screen_capacity")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.__dict__.pop("plan", None)
+        self.layout = self.plan.layout
+        self.capacity = self.plan.capacity
+        super().save(*args, **kwargs)
+
+    @cached_property
+    def plan(self) -> SeatPlan:
+        return SeatPlan(self.layout)
+
+
 class Show(models.Model):
-    """One screening of a movie: a date, a screen and a number of seats (1..total_seats)."""
+    """One screening of a movie in a screen, with its prices."""
 
     movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="shows")
-    screen_name = models.CharField(max_length=100)
+    screen = models.ForeignKey(Screen, on_delete=models.PROTECT, related_name="shows")
     date_time = models.DateTimeField(db_index=True)
-    total_seats = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS_PER_SHOW)])
+    price = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    tier_prices = models.JSONField(
+        default=dict, blank=True, help_text='Prices of the layout\'s other tiers, e.g. {"premium": "14.50"}.'
+    )
 
     class Meta:
         ordering = ["date_time", "id"]
-        indexes = [models.Index(fields=["movie", "date_time"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(total_seats__gte=1, total_seats__lte=MAX_SEATS_PER_SHOW),
-                name="catalog_show_total_seats_range",
-            ),
-        ]
+        indexes = [models.Index(fields=["movie", "date_time"]), models.Index(fields=["screen", "date_time"])]
+        constraints = [models.CheckConstraint(condition=models.Q(price__gte=0), name="catalog_show_price_positive")]
 
     def __str__(self) -> str:
-        return f"{self.movie} at {self.date_time:%Y-%m-%d %H:%M} ({self.screen_name})"
+        return f"{self.movie} at {self.date_time:%Y-%m-%d %H:%M} ({self.screen})"
+
+    @property
+    def total_seats(self) -> int:
+        return self.screen.capacity
+
+    @property
+    def screen_name(self) -> str:
+        return self.screen.name
 
     @property
     def ends_at(self) -> datetime:
-        return self.date_time + timedelta(minutes=self.movie.duration_minutes)
+        """When the screen is free again: the movie plus the cleaning buffer."""
+        return self.date_time + timedelta(minutes=self.movie.duration_minutes + settings.CLEANING_BUFFER_MINUTES)
+
+    def price_of(self, seat: Seat) -> Decimal:
+        if seat.tier == STANDARD:
+            return self.price
+        return Decimal(self.tier_prices.get(seat.tier, self.price))

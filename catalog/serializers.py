@@ -1,9 +1,25 @@
+from decimal import Decimal
+
+from django.conf import settings
 from rest_framework import serializers
 
-from .models import Movie, Show
+from .layouts import MAX_ROWS, MAX_SEATS_IN_ROW, grid
+from .models import Genre, Movie, Screen, Show
+
+MAX_SEATS = MAX_ROWS * MAX_SEATS_IN_ROW
+
+
+class GenreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Genre
+        fields = ["slug", "name"]
 
 
 class MovieSerializer(serializers.ModelSerializer):
+    genres = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=Genre.objects.all(), required=False, help_text="Genre slugs."
+    )
+
     class Meta:
         model = Movie
         fields = [
@@ -11,6 +27,7 @@ class MovieSerializer(serializers.ModelSerializer):
             "title",
             "description",
             "duration_minutes",
+            "genres",
             "release_date",
             "language",
             "certificate",
@@ -18,10 +35,80 @@ class MovieSerializer(serializers.ModelSerializer):
         ]
 
 
+class ScreenSerializer(serializers.ModelSerializer):
+    """A screen's layout, or for a plain rectangle just rows and seats_per_row."""
+
+    layout = serializers.JSONField(
+        required=False,
+        help_text='Rows front to back: [{"row": "A", "seats": 12, "blocked": [1, 12], "tier": "premium"}, ...]',
+    )
+    rows = serializers.IntegerField(write_only=True, required=False, min_value=1, max_value=MAX_ROWS)
+    seats_per_row = serializers.IntegerField(write_only=True, required=False, min_value=1, max_value=MAX_SEATS_IN_ROW)
+
+    class Meta:
+        model = Screen
+        fields = ["id", "name", "capacity", "layout", "rows", "seats_per_row"]
+        read_only_fields = ["capacity"]
+        # Uniqueness is checked by the service, case and all.
+        extra_kwargs = {"name": {"validators": []}}
+
+    def validate(self, attrs):
+        rows, per_row = attrs.pop("rows", None), attrs.pop("seats_per_row", None)
+        if (rows is None) != (per_row is None):
+            raise serializers.ValidationError({"rows": ["Give rows and seats_per_row together."]})
+        if rows is not None:
+            if "layout" in attrs:
+                raise serializers.ValidationError({"layout": ["Give a layout or rows and seats_per_row, not both."]})
+            attrs["layout"] = grid(rows, per_row)
+        if self.instance is None and "layout" not in attrs:
+            raise serializers.ValidationError({"layout": ["Give a layout, or rows and seats_per_row."]})
+        return attrs
+
+
 class ShowSerializer(serializers.ModelSerializer):
+    """A show. Its screen is ``screen`` (an id), or by the older form ``screen_name``
+    (plus ``total_seats`` to create a screen of that size)."""
+
     movie_title = serializers.CharField(source="movie.title", read_only=True)
+    screen = serializers.PrimaryKeyRelatedField(queryset=Screen.objects.all(), required=False)
+    screen_name = serializers.CharField(required=False, max_length=100, help_text="The screen's name.")
+    total_seats = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_SEATS, help_text="The screen's capacity (read-only in effect)."
+    )
     available_seats = serializers.IntegerField(read_only=True, help_text="Seats not booked yet.")
+    price = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=0, required=False, help_text="Price of a standard seat."
+    )
+    tier_prices = serializers.JSONField(required=False, help_text='Prices of other tiers, e.g. {"premium": "14.50"}.')
+    currency = serializers.SerializerMethodField()
 
     class Meta:
         model = Show
-        fields = ["id", "movie", "movie_title", "screen_name", "date_time", "total_seats", "available_seats"]
+        fields = [
+            "id",
+            "movie",
+            "movie_title",
+            "screen",
+            "screen_name",
+            "date_time",
+            "total_seats",
+            "available_seats",
+            "price",
+            "tier_prices",
+            "currency",
+        ]
+
+    def get_currency(self, show) -> str:
+        return settings.CURRENCY
+
+    def validate(self, attrs):
+        if self.instance is None:
+            if "screen" not in attrs and "screen_name" not in attrs:
+                raise serializers.ValidationError({"screen": ["Give screen (an id) or screen_name."]})
+            attrs.setdefault("price", Decimal(settings.DEFAULT_TICKET_PRICE))
+        screen = attrs.get("screen")
+        if screen is not None and attrs.get("total_seats", screen.capacity) != screen.capacity:
+            raise serializers.ValidationError(
+                {"total_seats": [f"{screen.name} has {screen.capacity} seats; total_seats comes from the screen."]}
+            )
+        return attrs

@@ -1,57 +1,184 @@
+"""Every change to the catalog: staff API, admin and seed_demo all come here."""
+
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import ProtectedError
+from django.utils import timezone
 
 from .exceptions import HasBookings
-from .models import Movie, Show
+from .layouts import STANDARD, SeatPlan, rows_of
+from .models import Movie, Screen, Show
 
-SHOW_FIELDS = ("movie", "screen_name", "date_time", "total_seats")
+MAX_PRICE = Decimal("999999.99")
+LONGEST_MOVIE = timedelta(minutes=600)
 
 
-def _delete(obj: Movie | Show, what: str) -> None:
+def _delete(obj: Movie | Show | Screen, what: str, advice: str) -> None:
     try:
         with transaction.atomic():
             obj.delete()
     except (ProtectedError, IntegrityError) as exc:
-        # Booking.show is PROTECT (and a deferred foreign key in the database),
-        # so bookings never disappear with their show.
-        raise HasBookings(f"This {what} has bookings and can not be deleted; cancel the show instead.") from exc
+        # Booking.show and Show.screen are PROTECT (deferred foreign keys in
+        # the database too), so history never disappears with its parent.
+        raise HasBookings(f"This {what} can not be deleted: {advice}") from exc
 
 
 def movie_delete(*, movie: Movie) -> None:
-    _delete(movie, "movie")
+    _delete(movie, "movie", "it has bookings; cancel its shows instead.")
 
 
 def show_delete(*, show: Show) -> None:
-    _delete(show, "show")
+    _delete(show, "show", "it has bookings; cancel them first.")
 
 
-def show_check_seats(*, show: Show, total_seats: int) -> None:
-    """Refuse to shrink a show below a seat that is already booked."""
-    if show.pk is None:
-        return
-    highest = show.bookings.filter(status="booked").aggregate(highest=Max("seat_number"))["highest"]
-    if highest is not None and total_seats < highest:
-        raise ValidationError({"total_seats": f"Seat {highest} is booked; total_seats can not be less than {highest}."})
+def screen_delete(*, screen: Screen) -> None:
+    _delete(screen, "screen", "shows are scheduled in it.")
 
 
-def show_create(*, movie: Movie, screen_name: str, date_time: datetime, total_seats: int) -> Show:
-    return Show.objects.create(movie=movie, screen_name=screen_name, date_time=date_time, total_seats=total_seats)
+def _has_active_bookings(shows) -> bool:
+    # Through Booking.show's reverse relation: catalog does not import bookings.
+    return shows.filter(bookings__status="booked").exists()
 
 
-def show_update(*, show: Show, **fields) -> Show:
-    """Change a show. The row lock makes the seat check and the change one step
-    with respect to bookings, which lock the same row."""
+def screen_check_layout(*, screen: Screen, layout: object) -> list[dict]:
+    """A layout in canonical form. A screen's layout is frozen while any show in
+    it has booked seats: seat numbers come from the layout, and sold tickets
+    must keep pointing at the same seats."""
+    clean = SeatPlan(layout).layout  # ValidationError for a bad layout
+    if screen.pk and clean != Screen.objects.get(pk=screen.pk).layout and _has_active_bookings(screen.shows.all()):
+        raise HasBookings("Shows in this screen have booked seats; its layout can not change.")
+    return clean
+
+
+def screen_save(*, screen: Screen, name: str, layout: list[dict]) -> Screen:
+    """Create or change a screen (see screen_check_layout for the rule on layouts)."""
     with transaction.atomic():
-        locked = Show.objects.select_for_update(no_key=True).get(pk=show.pk)
-        if "total_seats" in fields:
-            show_check_seats(show=locked, total_seats=fields["total_seats"])
-        for name in SHOW_FIELDS:
-            if name in fields:
-                setattr(locked, name, fields[name])
+        if screen.pk:
+            screen = Screen.objects.select_for_update().get(pk=screen.pk)
+        screen.layout = screen_check_layout(screen=screen, layout=layout)
+        screen.name = name
+        try:
+            with transaction.atomic():
+                screen.save()
+        except IntegrityError as exc:
+            raise ValidationError({"name": "A screen with this name already exists."}) from exc
+    return screen
+
+
+def screen_for_name(*, name: str, total_seats: int | None) -> Screen:
+    """The screen a client means by the older {screen_name, total_seats} form.
+
+    An existing screen must have that many seats; a new name makes a screen of
+    rows of up to 20 seats.
+    """
+    screen = Screen.objects.filter(name__iexact=name.strip()).first()
+    if screen is not None:
+        if total_seats is not None and total_seats != screen.capacity:
+            raise ValidationError({"total_seats": f"{screen.name} has {screen.capacity} seats, not {total_seats}."})
+        return screen
+    if total_seats is None:
+        raise ValidationError({"screen_name": f"No screen named {name!r}; give total_seats to create it, or screen."})
+    return screen_save(screen=Screen(), name=name.strip(), layout=rows_of(total_seats))
+
+
+def clean_tier_prices(*, screen: Screen, tier_prices: dict | None) -> dict[str, str]:
+    """Prices for the screen's non-standard tiers, as strings with two decimals."""
+    tier_prices = tier_prices or {}
+    if not isinstance(tier_prices, dict):
+        raise ValidationError({"tier_prices": 'Give an object such as {"premium": "14.50"}.'})
+    tiers = screen.plan.tiers - {STANDARD}
+    unknown = sorted(set(tier_prices) - tiers)
+    if unknown:
+        offered = ", ".join(sorted(tiers)) or "none"
+        raise ValidationError(
+            {"tier_prices": f"{screen.name} has no tier {', '.join(unknown)} (its tiers: {offered})."}
+        )
+    clean = {}
+    for tier, value in tier_prices.items():
+        try:
+            price = Decimal(str(value))
+        except InvalidOperation:
+            price = None
+        if isinstance(value, bool) or price is None or not price.is_finite() or not 0 <= price <= MAX_PRICE:
+            raise ValidationError({"tier_prices": f"The price of {tier} must be a number from 0 to {MAX_PRICE}."})
+        clean[tier] = str(price.quantize(Decimal("0.01")))
+    return clean
+
+
+def overlapping_show(*, screen: Screen, movie: Movie, date_time: datetime, exclude_id: int | None) -> Show | None:
+    """The show that would share the screen with this one, counting the cleaning buffer."""
+    buffer = timedelta(minutes=settings.CLEANING_BUFFER_MINUTES)
+    ends = date_time + timedelta(minutes=movie.duration_minutes) + buffer
+    # Only shows starting within the longest movie before this one can reach into it.
+    candidates = (
+        Show.objects.filter(screen=screen, date_time__lt=ends, date_time__gt=date_time - LONGEST_MOVIE - buffer)
+        .exclude(pk=exclude_id)
+        .select_related("movie", "screen")
+        .order_by("date_time")
+    )
+    return next((other for other in candidates if other.ends_at > date_time), None)
+
+
+def show_validate(
+    *, show: Show | None, movie: Movie, screen: Screen, date_time: datetime, tier_prices: dict | None
+) -> dict[str, str]:
+    """Every scheduling rule for a new or changed show; returns the clean tier prices.
+
+    The admin form calls it for friendly errors; show_schedule and show_update
+    call it again under the screen's lock, where it counts.
+    """
+    moved = show is None or (show.screen_id, show.date_time, show.movie_id) != (screen.pk, date_time, movie.pk)
+    if moved and date_time <= timezone.now():
+        raise ValidationError({"date_time": "A show can not be scheduled in the past."})
+    if show is not None and moved and _has_active_bookings(Show.objects.filter(pk=show.pk)):
+        raise HasBookings("This show has booked seats; cancel them before moving it to another screen, time or movie.")
+    if moved:
+        other = overlapping_show(screen=screen, movie=movie, date_time=date_time, exclude_id=show and show.pk)
+        if other is not None:
+            local = timezone.localtime(other.date_time)
+            raise ValidationError(
+                {
+                    "date_time": (
+                        f"{screen.name} is taken: show {other.pk} ({other.movie.title} at {local:%Y-%m-%d %H:%M}) "
+                        f"runs until {timezone.localtime(other.ends_at):%H:%M} including "
+                        f"{settings.CLEANING_BUFFER_MINUTES} minutes of cleaning."
+                    )
+                }
+            )
+    return clean_tier_prices(screen=screen, tier_prices=tier_prices)
+
+
+def show_schedule(
+    *, movie: Movie, screen: Screen, date_time: datetime, price: Decimal, tier_prices: dict | None = None
+) -> Show:
+    """Put a movie on a screen. Locking the screen row makes the overlap check
+    and the insert one step, so two staff members can not book the same slot."""
+    with transaction.atomic():
+        screen = Screen.objects.select_for_update().get(pk=screen.pk)
+        tiers = show_validate(show=None, movie=movie, screen=screen, date_time=date_time, tier_prices=tier_prices)
+        return Show.objects.create(movie=movie, screen=screen, date_time=date_time, price=price, tier_prices=tiers)
+
+
+def show_update(*, show: Show, **changes) -> Show:
+    """Change a show: its movie, screen, time or prices, under the same rules as
+    scheduling. Locks the target screen, then the show (bookings lock the
+    show), so the booked-seats check and the move are one step."""
+    with transaction.atomic():
+        screen = Screen.objects.select_for_update().get(pk=changes.get("screen", show.screen).pk)
+        locked = Show.objects.select_for_update(no_key=True, of=("self",)).select_related("movie").get(pk=show.pk)
+        movie = changes.get("movie", locked.movie)
+        date_time = changes.get("date_time", locked.date_time)
+        tier_prices = changes.get("tier_prices", locked.tier_prices)
+        locked.tier_prices = show_validate(
+            show=locked, movie=movie, screen=screen, date_time=date_time, tier_prices=tier_prices
+        )
+        locked.movie, locked.screen, locked.date_time = movie, screen, date_time
+        locked.price = changes.get("price", locked.price)
         locked.save()
     return locked

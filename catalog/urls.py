@@ -3,7 +3,9 @@ from config.routers import Router
 from . import views
 
 router = Router()
+router.register("genres", views.GenreViewSet, basename="genre")
 router.register("movies", views.MovieViewSet, basename="movie")
+router.register("screens", views.ScreenViewSet, basename="screen")
 router.register("shows", views.ShowViewSet, basename="show")
 
 urlpatterns = router.urls

@@ -1,66 +1,122 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import filters, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import filters, mixins, viewsets
 from rest_framework.decorators import action
 
 from config.routers import ID_PATTERN
 from config.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409
 
 from . import services
-from .filters import ShowFilter, filter_or_400
-from .models import Movie
+from .filters import MovieFilter, ShowFilter
+from .models import Genre, Movie, Screen, Show
 from .permissions import IsStaffOrReadOnly
-from .selectors import show_queryset, upcoming_shows
-from .serializers import MovieSerializer, ShowSerializer
+from .selectors import movie_queryset, show_queryset, upcoming_shows
+from .serializers import GenreSerializer, MovieSerializer, ScreenSerializer, ShowSerializer
 
 STAFF_WRITE_ERRORS = {400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404}
 
 
-def catalog_schema(serializer, noun: str, list_summary: str, create_summary: str):
+def catalog_schema(serializer, noun: str, list_summary: str, create_summary: str, delete_summary: str):
     """Docs for a resource everyone reads and staff write."""
     return extend_schema_view(
         list=extend_schema(summary=list_summary, responses={200: serializer(many=True), 400: ERROR_400}),
         retrieve=extend_schema(summary=f"One {noun} (public)", responses={200: serializer, 404: ERROR_404}),
         create=extend_schema(summary=create_summary, responses={201: serializer, **STAFF_WRITE_ERRORS}),
-        update=extend_schema(summary=f"Replace a {noun} (staff)", responses={200: serializer, **STAFF_WRITE_ERRORS}),
+        update=extend_schema(
+            summary=f"Replace a {noun} (staff)", responses={200: serializer, **STAFF_WRITE_ERRORS, 409: ERROR_409}
+        ),
         partial_update=extend_schema(
-            summary=f"Change a {noun} (staff)", responses={200: serializer, **STAFF_WRITE_ERRORS}
+            summary=f"Change a {noun} (staff)", responses={200: serializer, **STAFF_WRITE_ERRORS, 409: ERROR_409}
         ),
-        destroy=extend_schema(
-            summary=f"Delete a {noun} without bookings (staff)",
-            responses={204: None, **STAFF_WRITE_ERRORS, 409: ERROR_409},
-        ),
+        destroy=extend_schema(summary=delete_summary, responses={204: None, **STAFF_WRITE_ERRORS, 409: ERROR_409}),
     )
 
 
-@catalog_schema(MovieSerializer, "movie", "List movies (public)", "Add a movie (staff)")
+@extend_schema_view(list=extend_schema(summary="List genres (public)"))
+class GenreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Genre.objects.all()
+    serializer_class = GenreSerializer
+    permission_classes = [IsStaffOrReadOnly]
+    pagination_class = None
+
+
+@catalog_schema(
+    MovieSerializer,
+    "movie",
+    "List movies; filter by genre or now showing, search title and description (public)",
+    "Add a movie (staff)",
+    "Delete a movie without bookings (staff)",
+)
 class MovieViewSet(viewsets.ModelViewSet):
-    queryset = Movie.objects.all()
     serializer_class = MovieSerializer
     permission_classes = [IsStaffOrReadOnly]
-    filter_backends = [filters.SearchFilter]
-    search_fields = ["title"]
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter]
+    filterset_class = MovieFilter
+    search_fields = ["title", "description"]
     lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self):
+        return upcoming_shows() if self.action == "shows" else movie_queryset()
 
     def perform_destroy(self, instance: Movie) -> None:
         services.movie_delete(movie=instance)
 
     @extend_schema(
-        summary="Upcoming shows of a movie (public)",
-        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, description=ShowFilter.base_filters["date"].label)],
+        summary="Upcoming shows of a movie, with the same filters as /shows/ (public)",
         responses={200: ShowSerializer(many=True), 400: ERROR_400, 404: ERROR_404},
     )
-    @action(detail=True, methods=["get"], serializer_class=ShowSerializer, filter_backends=[])
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=ShowSerializer,
+        filter_backends=[DjangoFilterBackend],
+        filterset_class=ShowFilter,
+    )
     def shows(self, request, pk=None):
         movie = get_object_or_404(Movie, pk=pk)
-        queryset = filter_or_400(ShowFilter, request, upcoming_shows().filter(movie=movie))
+        queryset = self.filter_queryset(self.get_queryset().filter(movie=movie))
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-@catalog_schema(ShowSerializer, "show", "List upcoming shows, soonest first (public)", "Schedule a show (staff)")
+@catalog_schema(
+    ScreenSerializer,
+    "screen",
+    "List screens with their seat layouts (public)",
+    "Add a screen (staff)",
+    "Delete a screen without shows (staff)",
+)
+class ScreenViewSet(viewsets.ModelViewSet):
+    queryset = Screen.objects.all()
+    serializer_class = ScreenSerializer
+    permission_classes = [IsStaffOrReadOnly]
+    filter_backends = []
+    lookup_value_regex = ID_PATTERN
+
+    def perform_create(self, serializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.screen_save(screen=Screen(), name=data["name"], layout=data["layout"])
+
+    def perform_update(self, serializer) -> None:
+        screen, data = serializer.instance, serializer.validated_data
+        serializer.instance = services.screen_save(
+            screen=screen, name=data.get("name", screen.name), layout=data.get("layout", screen.layout)
+        )
+
+    def perform_destroy(self, instance: Screen) -> None:
+        services.screen_delete(screen=instance)
+
+
+@catalog_schema(
+    ShowSerializer,
+    "show",
+    "List upcoming shows, soonest first; filter by day, movie, screen, free seats (public)",
+    "Schedule a show (staff)",
+    "Delete a show without bookings (staff)",
+)
 class ShowViewSet(viewsets.ModelViewSet):
     serializer_class = ShowSerializer
     permission_classes = [IsStaffOrReadOnly]
@@ -73,13 +129,41 @@ class ShowViewSet(viewsets.ModelViewSet):
         # reachable by id after it has started.
         return upcoming_shows() if self.action == "list" else show_queryset()
 
+    @staticmethod
+    def screen_from(data: dict, show: Show | None) -> Screen | None:
+        """The screen asked for, by id or by the older screen_name/total_seats form."""
+        if "screen" in data:
+            return data["screen"]
+        if "screen_name" in data:
+            return services.screen_for_name(name=data["screen_name"], total_seats=data.get("total_seats"))
+        if show is not None and data.get("total_seats", show.total_seats) != show.total_seats:
+            raise ValidationError(
+                {"total_seats": "total_seats comes from the screen; move the show to another screen."}
+            )
+        return None
+
     def perform_create(self, serializer) -> None:
-        show = services.show_create(**serializer.validated_data)
+        data = serializer.validated_data
+        # One transaction: a screen made for the older form goes if the show is refused.
+        with transaction.atomic():
+            show = services.show_schedule(
+                movie=data["movie"],
+                screen=self.screen_from(data, None),
+                date_time=data["date_time"],
+                price=data["price"],
+                tier_prices=data.get("tier_prices"),
+            )
         serializer.instance = show_queryset().get(pk=show.pk)
 
     def perform_update(self, serializer) -> None:
-        show = services.show_update(show=serializer.instance, **serializer.validated_data)
+        data, show = serializer.validated_data, serializer.instance
+        changes = {name: data[name] for name in ("movie", "date_time", "price", "tier_prices") if name in data}
+        with transaction.atomic():
+            screen = self.screen_from(data, show)
+            if screen is not None:
+                changes["screen"] = screen
+            show = services.show_update(show=show, **changes)
         serializer.instance = show_queryset().get(pk=show.pk)
 
-    def perform_destroy(self, instance) -> None:
+    def perform_destroy(self, instance: Show) -> None:
         services.show_delete(show=instance)

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings.models import Booking
+from bookings.tests.factories import make_booking
 from catalog.tests.factories import make_show
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,10 @@ def test_booking_a_free_seat_returns_the_booking(auth_client, user, show):
         "cancelled_at": None,
         "movie_title": "Metropolis",
         "show_date_time": body["show_date_time"],
-        "screen_name": "Screen 1",
+        "screen_name": show.screen.name,
+        "seat_label": "A7",
+        "price": "10.00",
+        "currency": "EUR",
         "reference": str(booking.reference),
     }
     assert booking.user == user
@@ -185,7 +189,7 @@ def test_cancel_of_an_unknown_booking_is_404(auth_client):
 
 def test_cancel_after_the_show_started_is_400(auth_client, user, movie):
     started = make_show(movie, starts_in=timedelta(minutes=-1))
-    booking = Booking.objects.create(user=user, show=started, seat_number=1)
+    booking = make_booking(user=user, show=started, seat_number=1)
 
     response = auth_client.post(f"/bookings/{booking.id}/cancel/")
 
@@ -194,7 +198,7 @@ def test_cancel_after_the_show_started_is_400(auth_client, user, movie):
 
 
 def test_cancel_needs_a_token(api_client, user, show):
-    booking = Booking.objects.create(user=user, show=show, seat_number=1)
+    booking = make_booking(user=user, show=show, seat_number=1)
 
     assert api_client.post(f"/bookings/{booking.id}/cancel/").status_code == 401
     assert Booking.objects.get().status == "booked"
@@ -210,9 +214,9 @@ def test_booking_detail_shows_one_of_my_bookings(auth_client, show):
 
 
 def test_my_bookings_lists_only_mine_newest_first(auth_client, user, other_user, show):
-    older = Booking.objects.create(user=user, show=show, seat_number=1)
-    newer = Booking.objects.create(user=user, show=show, seat_number=2)
-    Booking.objects.create(user=other_user, show=show, seat_number=3)
+    older = make_booking(user=user, show=show, seat_number=1)
+    newer = make_booking(user=user, show=show, seat_number=2)
+    make_booking(user=other_user, show=show, seat_number=3)
 
     response = auth_client.get("/my-bookings/")
 
@@ -222,8 +226,8 @@ def test_my_bookings_lists_only_mine_newest_first(auth_client, user, other_user,
 
 
 def test_my_bookings_filters_by_status(auth_client, user, show):
-    Booking.objects.create(user=user, show=show, seat_number=1)
-    cancelled = Booking.objects.create(user=user, show=show, seat_number=2, status="cancelled")
+    make_booking(user=user, show=show, seat_number=1)
+    cancelled = make_booking(user=user, show=show, seat_number=2, status="cancelled")
 
     response = auth_client.get("/my-bookings", {"status": "cancelled"})
 
@@ -243,7 +247,7 @@ def test_my_bookings_needs_a_token(api_client):
 
 def test_my_bookings_runs_a_fixed_number_of_queries(auth_client, user, movie, django_assert_num_queries):
     for n in range(30):
-        Booking.objects.create(user=user, show=make_show(movie, starts_in=timedelta(days=1, hours=n)), seat_number=1)
+        make_booking(user=user, show=make_show(movie, starts_in=timedelta(days=1, hours=n)), seat_number=1)
 
     # user (token), count, page with show and movie joined
     with django_assert_num_queries(3):
@@ -253,19 +257,28 @@ def test_my_bookings_runs_a_fixed_number_of_queries(auth_client, user, movie, dj
 
 def test_seat_map_lists_free_and_booked_seats(api_client, user, movie):
     show = make_show(movie, total_seats=5)
-    Booking.objects.create(user=user, show=show, seat_number=2)
-    Booking.objects.create(user=user, show=show, seat_number=4)
-    Booking.objects.create(user=user, show=show, seat_number=5, status="cancelled")
+    make_booking(user=user, show=show, seat_number=2)
+    make_booking(user=user, show=show, seat_number=4)
+    make_booking(user=user, show=show, seat_number=5, status="cancelled")
 
     response = api_client.get(f"/shows/{show.id}/seats/")
 
     assert response.status_code == 200
-    assert response.json() == {"show": show.id, "total_seats": 5, "available": [1, 3, 5], "booked": [2, 4]}
+    body = response.json()
+    assert (body["show"], body["total_seats"], body["available"], body["booked"]) == (show.id, 5, [1, 3, 5], [2, 4])
+    assert [seat["status"] for seat in body["layout"][0]["seats"]] == [
+        "available",
+        "booked",
+        "available",
+        "booked",
+        "available",
+    ]
 
 
 def test_seat_map_runs_two_queries_whatever_the_size(api_client, user, movie, django_assert_num_queries):
     show = make_show(movie, total_seats=300)
-    Booking.objects.bulk_create(Booking(user=user, show=show, seat_number=n) for n in range(1, 301, 2))
+    for n in range(1, 301, 2):
+        make_booking(user=user, show=show, seat_number=n)
 
     with django_assert_num_queries(2):
         response = api_client.get(f"/shows/{show.id}/seats")

@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from bookings.models import Booking, IdempotencyKey
+from bookings.tests.factories import make_booking
 from catalog.tests.factories import make_show
 from conftest import client_for
 
@@ -128,7 +129,7 @@ def test_book_and_cancel_of_one_seat_at_once_leave_a_consistent_state(movie):
 
 
 def test_two_concurrent_cancels_of_one_booking_give_one_200_and_one_409(user, show):
-    booking = Booking.objects.create(user=user, show=show, seat_number=1)
+    booking = make_booking(user=user, show=show, seat_number=1)
     url = f"/bookings/{booking.id}/cancel/"
 
     responses = run_at_once([post(client_for(user), url), post(client_for(user), url)])

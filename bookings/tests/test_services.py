@@ -4,21 +4,22 @@ from django.db import IntegrityError, transaction
 from bookings import services
 from bookings.exceptions import BookingNotActive, SeatTaken
 from bookings.models import Booking
+from bookings.tests.factories import make_booking
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_database_refuses_a_second_active_booking_of_a_seat(user, other_user, show):
-    Booking.objects.create(user=user, show=show, seat_number=1)
+    make_booking(user=user, show=show, seat_number=1)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Booking.objects.create(user=other_user, show=show, seat_number=1)
+        make_booking(user=other_user, show=show, seat_number=1)
 
 
 def test_the_database_allows_cancelled_rows_beside_an_active_one(user, show):
-    Booking.objects.create(user=user, show=show, seat_number=1, status=Booking.Status.CANCELLED)
-    Booking.objects.create(user=user, show=show, seat_number=1, status=Booking.Status.CANCELLED)
-    Booking.objects.create(user=user, show=show, seat_number=1)
+    make_booking(user=user, show=show, seat_number=1, status=Booking.Status.CANCELLED)
+    make_booking(user=user, show=show, seat_number=1, status=Booking.Status.CANCELLED)
+    make_booking(user=user, show=show, seat_number=1)
 
     assert Booking.objects.count() == 3
 
@@ -26,11 +27,11 @@ def test_the_database_allows_cancelled_rows_beside_an_active_one(user, show):
 @pytest.mark.parametrize(("seat_number", "status"), [(0, "booked"), (1, "lost")])
 def test_the_database_refuses_impossible_rows(user, show, seat_number, status):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Booking.objects.create(user=user, show=show, seat_number=seat_number, status=status)
+        make_booking(user=user, show=show, seat_number=seat_number, status=status)
 
 
 def test_a_constraint_violation_becomes_seat_taken_not_an_error(user, other_user, show, monkeypatch):
-    Booking.objects.create(user=other_user, show=show, seat_number=4)
+    make_booking(user=other_user, show=show, seat_number=4)
     # Blind the availability check, as a bug in it would: the constraint must still hold.
     monkeypatch.setattr(services, "taken_seats", lambda **kwargs: [])
 
@@ -41,7 +42,7 @@ def test_a_constraint_violation_becomes_seat_taken_not_an_error(user, other_user
 
 
 def test_staff_cancel_without_user_cancels_anyones_booking(user, show):
-    booking = Booking.objects.create(user=user, show=show, seat_number=1)
+    booking = make_booking(user=user, show=show, seat_number=1)
 
     services.booking_cancel(booking_id=booking.id)
 

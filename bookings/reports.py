@@ -1,0 +1,52 @@
+"""Occupancy and revenue for staff, aggregated in the database (a fixed number of queries)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from catalog.models import Movie, Show
+
+from .models import Booking, BookingStatus
+
+SOLD = Q(bookings__status=BookingStatus.BOOKED)
+ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+def show_report(shows: QuerySet[Show]) -> QuerySet[Show]:
+    """Each show with ``seats_sold`` and ``revenue``: one query (a join and a GROUP BY)."""
+    return (
+        shows.select_related("movie", "screen")
+        .annotate(
+            seats_sold=Count("bookings", filter=SOLD), revenue=Coalesce(Sum("bookings__price", filter=SOLD), ZERO_MONEY)
+        )
+        .order_by("date_time", "id")
+    )
+
+
+def _per_movie(queryset: QuerySet, expression) -> Subquery:
+    """One number per movie from a queryset that has a ``movie`` to group by."""
+    grouped = queryset.filter(movie=OuterRef("pk")).order_by().values("movie").annotate(value=expression)
+    return Subquery(grouped.values("value"))
+
+
+def movie_report(shows: QuerySet[Show]) -> QuerySet[Movie]:
+    """Each movie with shows among ``shows``, with the totals of those shows.
+
+    Subqueries rather than joins: joining shows and bookings at once would
+    count a show's capacity once per booking.
+    """
+    sold = Booking.objects.filter(show__in=shows.values("pk"), status=BookingStatus.BOOKED, show__movie=OuterRef("pk"))
+    sold = sold.order_by().values("show__movie")
+    return (
+        Movie.objects.filter(Exists(shows.filter(movie=OuterRef("pk"))))
+        .annotate(
+            shows_count=_per_movie(shows, Count("id")),
+            capacity=_per_movie(shows, Sum("screen__capacity")),
+            seats_sold=Coalesce(Subquery(sold.annotate(n=Count("id")).values("n")), 0, output_field=IntegerField()),
+            revenue=Coalesce(Subquery(sold.annotate(total=Sum("price")).values("total")), ZERO_MONEY),
+        )
+        .order_by("title", "id")
+    )

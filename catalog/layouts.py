@@ -1,0 +1,146 @@
+"""Seat layouts of screens: parsing, validation, seat numbers and labels.
+
+A layout is a list of rows, front to back:
+
+    [{"row": "A", "seats": 12, "blocked": [1, 12], "tier": "standard"},
+     {"row": "B", "seats": 14},
+     ...]
+
+``seats`` counts the physical places in the row; ``blocked`` ones (an aisle,
+a wheelchair space, a broken seat) exist on the map but are never sold.
+``tier`` names a price tier (default "standard"); a show can price tiers
+differently. Every sellable seat gets a ``seat_number``, 1..capacity, counted
+row by row, and a label: the row letter and the place in the row ("F7").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+
+MAX_ROWS = 50  # x 100 seats: at most 5,000 seats in a screen
+MAX_SEATS_IN_ROW = 100
+STANDARD = "standard"
+ROW = re.compile(r"^[A-Z]{1,2}$")
+TIER = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
+# Row letters, optional whitespace, then a place number without leading zeros.
+LABEL = re.compile(r"^\s*([A-Za-z]{1,2})\s*([1-9][0-9]{0,2})\s*$")
+
+
+def row_label(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA, 27 -> AB ..."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return letters[index] if index < 26 else letters[index // 26 - 1] + letters[index % 26]
+
+
+def grid(rows: int, seats_per_row: int) -> list[dict]:
+    """A plain rectangle of seats: rows A, B, C ... of equal length."""
+    return [{"row": row_label(i), "seats": seats_per_row} for i in range(rows)]
+
+
+def rows_of(total_seats: int, per_row: int = 20) -> list[dict]:
+    """Rows A, B, C ... of ``per_row`` seats holding ``total_seats``; the last row may be shorter."""
+    return [
+        {"row": row_label(index), "seats": min(per_row, total_seats - start)}
+        for index, start in enumerate(range(0, total_seats, per_row))
+    ]
+
+
+def normalize_label(text: str) -> str | None:
+    """'  f 7 ' -> 'F7'. None for anything that is not a label ('F07', '7F', 'F')."""
+    match = LABEL.match(text)
+    return f"{match[1].upper()}{match[2]}" if match else None
+
+
+@dataclass(frozen=True)
+class Seat:
+    number: int | None  # None for a blocked place
+    label: str
+    row: str
+    place: int
+    tier: str
+
+
+class SeatPlan:
+    """A validated layout, with its seats numbered and labelled."""
+
+    def __init__(self, layout: list[dict]) -> None:
+        self.layout = clean_layout(layout)
+
+    @cached_property
+    def places(self) -> list[Seat]:
+        """Every place row by row, blocked ones included (for drawing the map)."""
+        places, number = [], 0
+        for row in self.layout:
+            blocked = set(row.get("blocked", ()))
+            for place in range(1, row["seats"] + 1):
+                if place not in blocked:
+                    number += 1
+                tier = row.get("tier", STANDARD)
+                places.append(
+                    Seat(None if place in blocked else number, f"{row['row']}{place}", row["row"], place, tier)
+                )
+        return places
+
+    @cached_property
+    def by_label(self) -> dict[str, Seat]:
+        return {seat.label: seat for seat in self.places if seat.number is not None}
+
+    @cached_property
+    def by_number(self) -> dict[int, Seat]:
+        return {seat.number: seat for seat in self.places if seat.number is not None}
+
+    @property
+    def capacity(self) -> int:
+        return len(self.by_number)
+
+    @property
+    def tiers(self) -> set[str]:
+        return {row.get("tier", STANDARD) for row in self.layout}
+
+    def numbers_for(self, labels: list[str]) -> list[int]:
+        """Seat numbers for normalized labels; ValidationError naming the ones this screen lacks."""
+        unknown = [label for label in labels if label not in self.by_label]
+        if unknown:
+            raise ValidationError(f"No seat {', '.join(unknown)} in this screen.")
+        return [self.by_label[label].number for label in labels]
+
+
+def clean_layout(layout: object) -> list[dict]:
+    """Check a layout and return it in canonical form; ValidationError says what is wrong."""
+    if not isinstance(layout, list) or not 1 <= len(layout) <= MAX_ROWS:
+        raise ValidationError(f"A layout is a list of 1 to {MAX_ROWS} rows.")
+    rows, seen = [], set()
+    for index, row in enumerate(layout, start=1):
+        if not isinstance(row, dict) or set(row) - {"row", "seats", "blocked", "tier"}:
+            raise ValidationError(f"Row {index}: give row, seats and optionally blocked and tier.")
+        name, seats = row.get("row"), row.get("seats")
+        if not isinstance(name, str) or not ROW.match(name):
+            raise ValidationError(f"Row {index}: row must be one or two capital letters, e.g. 'A'.")
+        if name in seen:
+            raise ValidationError(f"Row {name} appears twice.")
+        seen.add(name)
+        if isinstance(seats, bool) or not isinstance(seats, int) or not 1 <= seats <= MAX_SEATS_IN_ROW:
+            raise ValidationError(f"Row {name}: seats must be an integer from 1 to {MAX_SEATS_IN_ROW}.")
+        blocked = row.get("blocked", [])
+        if (
+            not isinstance(blocked, list)
+            or any(isinstance(b, bool) or not isinstance(b, int) or not 1 <= b <= seats for b in blocked)
+            or len(set(blocked)) != len(blocked)
+        ):
+            raise ValidationError(f"Row {name}: blocked must list distinct places from 1 to {seats}.")
+        tier = row.get("tier", STANDARD)
+        if not isinstance(tier, str) or not TIER.match(tier):
+            raise ValidationError(f"Row {name}: tier must be a short lowercase name, e.g. 'premium'.")
+        clean = {"row": name, "seats": seats}
+        if blocked:
+            clean["blocked"] = sorted(blocked)
+        if tier != STANDARD:
+            clean["tier"] = tier
+        rows.append(clean)
+    if not any(row["seats"] > len(row.get("blocked", [])) for row in rows):
+        raise ValidationError("A layout needs at least one seat that is not blocked.")
+    return rows
