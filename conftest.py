@@ -1,6 +1,9 @@
 import os
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -63,11 +66,34 @@ def show(movie):
     return make_show(movie)
 
 
+def run_at_once(calls) -> list:
+    """Start every call at the same moment in its own thread and connection; return their results."""
+    barrier = Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait()
+            return call()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def post(client: APIClient, url: str, body=None, **headers):
+    """A request as a thread runs it: a 500 comes back as a response, not as an exception."""
+    client.raise_request_exception = False
+
+    def call():
+        return client.post(url, body, format="json", **headers)
+
+    return call
+
+
 @pytest.fixture
 def postgres(db) -> None:
     """Skip unless the suite runs on PostgreSQL; with REQUIRE_POSTGRES=1 (CI), fail instead."""
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         return
     if os.environ.get("REQUIRE_POSTGRES") == "1":

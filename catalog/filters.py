@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 
 from .models import Genre, Movie, Screen, Show
 from .selectors import now_showing
@@ -10,6 +11,23 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "id") if value else qs
+
+
+class TrueFalseField(forms.NullBooleanField):
+    """true or false and nothing else: "maybe" is a 400, not silently ignored."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError("Use true or false.")
+
+
+class TrueFalseFilter(django_filters.BooleanFilter):
+    field_class = TrueFalseField
 
 
 class LocalDateRange(django_filters.FilterSet):
@@ -29,14 +47,16 @@ class ShowFilter(LocalDateRange):
     )
     movie = django_filters.ModelChoiceFilter(queryset=Movie.objects.all(), label="Only shows of this movie (id).")
     screen = django_filters.ModelChoiceFilter(queryset=Screen.objects.all(), label="Only shows in this screen (id).")
-    available = django_filters.BooleanFilter(method="filter_available", label="true: only shows with free seats.")
+    available = TrueFalseFilter(
+        method="filter_available", label="true: only shows with free seats; false: only sold-out shows."
+    )
     ordering = StableOrderingFilter(fields=["date_time", "price"], label="date_time (default), price, -price ...")
 
     class Meta:
         model = Show
         fields = ["date", "date_from", "date_to", "movie", "screen", "available"]
 
-    def filter_available(self, queryset, name, value):
+    def filter_available(self, queryset, name, value: bool):
         return queryset.filter(available_seats__gt=0) if value else queryset.filter(available_seats__lte=0)
 
 
@@ -44,7 +64,9 @@ class MovieFilter(django_filters.FilterSet):
     genre = django_filters.ModelChoiceFilter(
         field_name="genres", to_field_name="slug", queryset=Genre.objects.all(), label="A genre's slug, e.g. drama."
     )
-    now_showing = django_filters.BooleanFilter(method="filter_now_showing", label="true: movies with upcoming shows.")
+    now_showing = TrueFalseFilter(
+        method="filter_now_showing", label="true: movies with upcoming shows; false: the others."
+    )
     ordering = StableOrderingFilter(
         fields=["title", "release_date"], label="title (default), release_date, -release_date ..."
     )
@@ -53,5 +75,5 @@ class MovieFilter(django_filters.FilterSet):
         model = Movie
         fields = ["genre", "now_showing"]
 
-    def filter_now_showing(self, queryset, name, value):
+    def filter_now_showing(self, queryset, name, value: bool):
         return queryset.filter(now_showing()) if value else queryset.exclude(now_showing())

@@ -9,7 +9,7 @@ and the rows left in the database.
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier, Event
+from threading import Event
 
 import psycopg
 import pytest
@@ -21,36 +21,11 @@ from accounts.models import User
 from bookings.models import Booking, IdempotencyKey
 from bookings.tests.factories import make_booking
 from catalog.tests.factories import make_show
-from conftest import client_for
+from conftest import client_for, post, run_at_once
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 
 THREADS = 12
-
-
-def run_at_once(calls) -> list:
-    """Start every call at the same moment in its own thread and connection; return their results."""
-    barrier = Barrier(len(calls))
-
-    def run(call):
-        try:
-            barrier.wait()
-            return call()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
-def post(client: APIClient, url: str, body=None, **headers):
-    """A request as a thread runs it: a 500 comes back as a response, not as an exception."""
-    client.raise_request_exception = False
-
-    def call():
-        return client.post(url, body, format="json", **headers)
-
-    return call
 
 
 def new_users(count: int) -> list[User]:

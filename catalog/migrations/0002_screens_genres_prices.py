@@ -18,12 +18,20 @@ def legacy_layout(total_seats):
 
 
 def screens_from_names(apps, schema_editor):
-    """Shows had a screen name and a seat count; give each pair a screen of its own."""
+    """Shows had a screen name and a seat count; give each pair a screen of its own.
+
+    Where one name came with several seat counts, the count most shows used
+    keeps the plain name and the others are named with their size.
+    """
     Show = apps.get_model("catalog", "Show")
     Screen = apps.get_model("catalog", "Screen")
-    pairs = Show.objects.values_list("screen_name", "total_seats").distinct().order_by("screen_name", "total_seats")
+    pairs = (
+        Show.objects.values_list("screen_name", "total_seats")
+        .annotate(shows=models.Count("id"))
+        .order_by("screen_name", "-shows", "-total_seats")
+    )
     taken = set()
-    for name, total in pairs:
+    for name, total, _ in pairs:
         screen_name = name if name not in taken else f"{name} ({total} seats)"
         taken.add(screen_name)
         screen = Screen.objects.create(name=screen_name, layout=legacy_layout(total), capacity=total)
