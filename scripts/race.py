@@ -24,6 +24,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
@@ -52,11 +53,15 @@ def prepare(seats: int, users: int) -> tuple[int, list[tuple[int, str]]]:
     from rest_framework_simplejwt.tokens import RefreshToken
 
     from accounts.models import User
-    from catalog.models import Movie, Show
+    from catalog import services
+    from catalog.layouts import rows_of
+    from catalog.models import Movie, Screen
 
     movie, _ = Movie.objects.get_or_create(title="Race Night", defaults={"duration_minutes": 100})
-    show = Show.objects.create(
-        movie=movie, screen_name="Race", date_time=timezone.now() + timedelta(days=1), total_seats=seats
+    # A screen of its own for every run, so runs never collide in the schedule.
+    screen = services.screen_save(screen=Screen(), name=f"Race {secrets.token_hex(4)}", layout=rows_of(seats))
+    show = services.show_schedule(
+        movie=movie, screen=screen, date_time=timezone.now() + timedelta(days=1), price=Decimal("10.00")
     )
     customers = []
     for n in range(users):
