@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from .models import User
 
@@ -27,3 +28,19 @@ def user_create(*, username: str, password: str, email: str = "") -> User:
     except IntegrityError as exc:
         raise ValidationError({"username": USERNAME_TAKEN}) from exc
     return user
+
+
+def user_change_password(*, user: User, old_password: str, new_password: str) -> None:
+    """Set a new password and revoke every refresh token issued to the user so far:
+    whoever may have learned the old password loses the sessions it opened."""
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": "The current password is not correct."})
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        tokens = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+        BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in tokens])

@@ -9,4 +9,5 @@ urlpatterns = [
     re_path(r"^token/refresh/?$", views.RefreshView.as_view(), name="token-refresh"),
     re_path(r"^logout/?$", views.LogoutView.as_view(), name="logout"),
     re_path(r"^me/?$", views.MeView.as_view(), name="me"),
+    re_path(r"^me/password/?$", views.PasswordChangeView.as_view(), name="password-change"),
 ]

@@ -1,16 +1,27 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
 
-from config.schema import ERROR_400, ERROR_401
+from config.events import log_event
+from config.schema import ERROR_400, ERROR_401, ERROR_429
+from config.throttling import (
+    BookingThrottle,
+    LoginFailureThrottle,
+    LoginThrottle,
+    SignupThrottle,
+    SignupUsernameThrottle,
+)
 
 from . import services
 from .serializers import (
     LoginResponseSerializer,
     LoginSerializer,
     MeSerializer,
+    PasswordChangeSerializer,
     SignupSerializer,
     TokenPairSerializer,
     UserSerializer,
@@ -20,11 +31,12 @@ from .serializers import (
 class SignupView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+    throttle_classes = [SignupThrottle, SignupUsernameThrottle]
 
     @extend_schema(
         summary="Create a customer account",
         request=SignupSerializer,
-        responses={201: UserSerializer, 400: ERROR_400},
+        responses={201: UserSerializer, 400: ERROR_400, 429: ERROR_429},
         tags=["accounts"],
     )
     def post(self, request):
@@ -32,16 +44,29 @@ class SignupView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user = services.user_create(username=data["username"], password=data["password"], email=data["email"])
+        log_event("signup", user_id=user.pk)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(
     summary="Log in: get an access and a refresh token",
-    responses={200: LoginResponseSerializer, 400: ERROR_400, 401: ERROR_401},
+    responses={200: LoginResponseSerializer, 400: ERROR_400, 401: ERROR_401, 429: ERROR_429},
     tags=["accounts"],
 )
 class LoginView(TokenObtainPairView):
     serializer_class = LoginSerializer
+    throttle_classes = [LoginThrottle, LoginFailureThrottle]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            response = super().post(request, *args, **kwargs)
+        except AuthenticationFailed:
+            LoginFailureThrottle().record_failure(request, self)
+            username = request.data.get("username") if isinstance(request.data, dict) else None
+            log_event("login_failed", username=str(username)[:150], ip=LoginThrottle().get_ident(request))
+            raise
+        log_event("login", user_id=response.data["user"]["id"])
+        return response
 
 
 @extend_schema(
@@ -70,3 +95,21 @@ class MeView(generics.RetrieveAPIView):
 
     def get_object(self):
         return self.request.user
+
+
+class PasswordChangeView(APIView):
+    throttle_classes = [BookingThrottle]
+
+    @extend_schema(
+        summary="Change the password: every refresh token issued so far stops working; answers a new pair",
+        request=PasswordChangeSerializer,
+        responses={200: TokenPairSerializer, 400: ERROR_400, 401: ERROR_401, 429: ERROR_429},
+        tags=["accounts"],
+    )
+    def post(self, request):
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_change_password(user=request.user, **serializer.validated_data)
+        log_event("password_changed", user_id=request.user.pk)
+        refresh = RefreshToken.for_user(request.user)
+        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})

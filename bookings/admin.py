@@ -8,9 +8,20 @@ from .models import Booking
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    list_display = ["id", "user", "show", "seat_label", "seat_number", "price", "status", "created_at", "cancelled_at"]
+    list_display = [
+        "id",
+        "user",
+        "show",
+        "seat_label",
+        "seat_number",
+        "price",
+        "status",
+        "created_at",
+        "cancelled_at",
+        "cancelled_by",
+    ]
     list_filter = ["status", "show__screen", "show__date_time", "show"]
-    list_select_related = ["user", "show__movie", "show__screen"]
+    list_select_related = ["user", "show__movie", "show__screen", "cancelled_by"]
     search_fields = ["user__username", "user__email", "show__movie__title", "=seat_number", "=seat_label", "=reference"]
     readonly_fields = [
         "user",
@@ -23,6 +34,7 @@ class BookingAdmin(admin.ModelAdmin):
         "reference",
         "created_at",
         "cancelled_at",
+        "cancelled_by",
     ]
     actions = ["cancel_bookings"]
 
@@ -39,7 +51,7 @@ class BookingAdmin(admin.ModelAdmin):
         cancelled = 0
         for booking_id in queryset.values_list("id", flat=True):
             try:
-                services.booking_cancel(booking_id=booking_id)
+                services.booking_cancel(booking_id=booking_id, by=request.user, own_only=False)
                 cancelled += 1
             except ServiceError as exc:
                 self.message_user(request, f"Booking {booking_id}: {exc.message}", messages.WARNING)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from catalog.models import Show
 from config.db import is_lock_timeout, set_lock_timeout
+from config.events import log_event
 
 from .exceptions import BookingNotActive, BookingNotFound, SeatTaken, ShowBusy, ShowNotFound, ShowStarted
 from .models import Booking
@@ -68,7 +70,7 @@ def booking_create(
             if taken:
                 raise SeatTaken(taken)
             plan = show.screen.plan
-            return Booking.objects.bulk_create(
+            bookings = Booking.objects.bulk_create(
                 Booking(
                     user=user,
                     show=show,
@@ -80,11 +82,23 @@ def booking_create(
                 )
                 for number in seats
             )
-    except IntegrityError as exc:
-        # Only reachable if the lock was bypassed; the constraint still holds.
-        raise SeatTaken(seats) from exc
+            # Logged once the bookings are committed, never for a rolled-back attempt.
+            transaction.on_commit(
+                lambda: log_event(
+                    "booking_created", user_id=user.pk, show_id=show_id, seats=seats, reference=str(reference)
+                )
+            )
+            return bookings
+    except (SeatTaken, IntegrityError) as exc:
+        # The IntegrityError is only reachable if the lock was bypassed; the constraint still holds.
+        refused = exc if isinstance(exc, SeatTaken) else SeatTaken(seats)
+        log_event("booking_refused", user_id=user.pk, show_id=show_id, seats=refused.extra["seat_numbers"])
+        if refused is exc:
+            raise
+        raise refused from exc
     except OperationalError as exc:
         if is_lock_timeout(exc):
+            log_event("lock_timeout", level=logging.WARNING, action="book", user_id=user.pk, show_id=show_id)
             raise ShowBusy("This show is very busy right now; nothing was booked. Try again in a moment.") from exc
         raise
 
@@ -104,19 +118,19 @@ def _seats_of(show: Show, seat_numbers: Sequence[int], seat_labels: Sequence[str
     return list(seat_numbers)
 
 
-def booking_cancel(*, booking_id: int, user: User | None = None) -> Booking:
-    """Cancel a booking and free its seat.
+def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booking:
+    """Cancel a booking and free its seat, recording who did it.
 
-    ``user`` limits the search to that customer's bookings (the API); staff
-    pass None (the admin). The row lock makes two concurrent cancels one 200
-    and one 409.
+    With ``own_only`` (the API) only ``by``'s own bookings are found; staff
+    cancel anyone's in the admin. The row lock makes two concurrent cancels
+    one 200 and one 409.
     """
     try:
         with transaction.atomic():
             set_lock_timeout()
-            bookings = Booking.objects.select_for_update(of=("self",)).select_related("show__movie")
-            if user is not None:
-                bookings = bookings.filter(user=user)
+            bookings = Booking.objects.select_for_update(of=("self",)).select_related("show__movie", "show__screen")
+            if own_only:
+                bookings = bookings.filter(user=by)
             booking = bookings.filter(pk=booking_id).first()
             if booking is None:
                 raise BookingNotFound("Booking not found.")
@@ -127,9 +141,22 @@ def booking_cancel(*, booking_id: int, user: User | None = None) -> Booking:
                 raise ShowStarted("This show has already started; its bookings can no longer be cancelled.")
             booking.status = Booking.Status.CANCELLED
             booking.cancelled_at = now
-            booking.save(update_fields=["status", "cancelled_at"])
+            booking.cancelled_by = by
+            booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+            transaction.on_commit(
+                lambda: log_event(
+                    "booking_cancelled",
+                    booking_id=booking.pk,
+                    user_id=booking.user_id,
+                    by_user_id=by.pk,
+                    by_staff=not own_only,
+                    show_id=booking.show_id,
+                    seats=[booking.seat_number],
+                )
+            )
     except OperationalError as exc:
         if is_lock_timeout(exc):
+            log_event("lock_timeout", level=logging.WARNING, action="cancel", booking_id=booking_id, user_id=by.pk)
             raise ShowBusy("This booking is being changed right now; try again in a moment.") from exc
         raise
     return booking

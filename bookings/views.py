@@ -7,7 +7,8 @@ from rest_framework.response import Response
 
 from catalog.models import Show
 from config.routers import ID_PATTERN
-from config.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409, ERROR_422, ERROR_503
+from config.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409, ERROR_422, ERROR_429, ERROR_503
+from config.throttling import BookingThrottle
 
 from . import reports, selectors, services
 from .filters import BookingFilter, ReportFilter
@@ -37,6 +38,7 @@ IDEMPOTENT_ERRORS = {
     404: ERROR_404,
     409: ERROR_409,
     422: ERROR_422,
+    429: ERROR_429,
     503: ERROR_503,
 }
 
@@ -76,7 +78,7 @@ class ShowSeatsViewSet(viewsets.GenericViewSet):
         },
         tags=["shows"],
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], throttle_classes=[BookingThrottle])
     def book(self, request, pk=None):
         serializer = BookingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -133,10 +135,10 @@ class BookingViewSet(CustomerBookingsMixin, mixins.RetrieveModelMixin, viewsets.
         responses={200: BookingSerializer, **IDEMPOTENT_ERRORS},
         tags=["bookings"],
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], throttle_classes=[BookingThrottle])
     def cancel(self, request, pk=None):
         def perform() -> Response:
-            return Response(BookingSerializer(services.booking_cancel(booking_id=int(pk), user=request.user)).data)
+            return Response(BookingSerializer(services.booking_cancel(booking_id=int(pk), by=request.user)).data)
 
         return idempotent(request, perform)
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class ServiceError(Exception):
@@ -43,7 +47,18 @@ class Busy(ServiceError):
     headers = {"Retry-After": "1"}
 
 
+DATABASE_UNAVAILABLE = {
+    "detail": "The service can not reach its database right now; nothing was changed. Try again shortly.",
+    "code": "database_unavailable",
+}
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database is down or unreachable. Django opens a new connection
+        # on the next request, so the service recovers by itself when it returns.
+        logger.error("database unavailable: %s", exc.__class__.__name__)
+        return Response(DATABASE_UNAVAILABLE, status=503, headers={"Retry-After": "5"})
     if isinstance(exc, ServiceError):
         body = {"detail": exc.message, "code": exc.code, **exc.extra}
         return Response(body, status=exc.status_code, headers=exc.headers)
@@ -52,8 +67,19 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return drf_exception_handler(exc, context)
 
 
+# Django's own error pages, in JSON like the rest of the API (used when DEBUG
+# is off): no HTML, no stack traces.
+
+
+def bad_request(request, exception=None) -> JsonResponse:
+    return JsonResponse({"detail": "Bad request."}, status=400)
+
+
+def forbidden(request, exception=None) -> JsonResponse:
+    return JsonResponse({"detail": "Forbidden."}, status=403)
+
+
 def not_found(request, exception=None) -> JsonResponse:
-    """Unknown paths answer in JSON like the rest of the API (used when DEBUG is off)."""
     return JsonResponse({"detail": "Not found."}, status=404)
 
 

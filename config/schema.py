@@ -25,3 +25,6 @@ ERROR_503 = OpenApiResponse(
     response=ErrorSerializer,
     description="Busy: a lock could not be had in time. Nothing changed; retry after Retry-After.",
 )
+ERROR_429 = OpenApiResponse(
+    response=ErrorSerializer, description="Too many requests; wait the seconds given in Retry-After."
+)

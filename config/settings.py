@@ -7,6 +7,8 @@ have no default and the process refuses to start without them.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -47,6 +49,37 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 
+# HTTPS. On by default in production: redirect, HSTS and cookies sent over
+# TLS only. DJANGO_HTTPS=0 turns them all off together, for a deployment
+# without TLS or a local production-mode run; each has its own variable too.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", HTTPS)
+# Load balancers probe these over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
+# Behind a reverse proxy: how many proxies in front of the app append to
+# X-Forwarded-For. The client address is taken that many hops from the right,
+# so a client can not spoof it by sending the header itself; 0 ignores it.
+TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES:
+    # The proxy terminates TLS and says so in X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# CORS: browser apps on these origins may call the API (none by default).
+CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ORIGINS", [])
+
+# A request body larger than this is answered 413 before it is read.
+MAX_REQUEST_BODY_BYTES = env_int("DJANGO_MAX_BODY_BYTES", 64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+
+# Swagger UI, ReDoc and the schema: public by default (they document the API
+# for its clients); with DJANGO_PUBLIC_DOCS=0 only staff logged in to the
+# admin see them.
+PUBLIC_DOCS = env_bool("DJANGO_PUBLIC_DOCS", True)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -58,6 +91,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
+    "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
@@ -67,7 +101,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -157,9 +193,45 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.ReadThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 
+# Throttling: rates per scope ("N/second|minute|hour|day"), each overridable
+# by THROTTLE_<SCOPE>. DJANGO_THROTTLING=0 turns all of it off (load tests).
+THROTTLING = env_bool("DJANGO_THROTTLING", True)
+THROTTLE_RATES = {
+    scope: os.environ.get(f"THROTTLE_{scope.upper()}", default)
+    for scope, default in {
+        "reads": "600/minute",  # per client IP, every GET
+        "login": "30/minute",  # per client IP, every attempt
+        "login_failures": "5/minute",  # per username, failed attempts only
+        "signup": "10/hour",  # per client IP
+        "signup_username": "5/minute",  # per username asked for
+        "bookings": "30/minute",  # per user: book, cancel, change password
+    }.items()
+}
+
+# The cache holds throttle counters. With REDIS_URL every app server shares
+# it; without, each process counts on its own (local memory).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "booking"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Tokens are signed with their own key, so it can be rotated without touching
+# SECRET_KEY (sessions, password reset links). Unset, DEBUG uses SECRET_KEY
+# itself and production a key derived from it for this purpose alone.
+JWT_SIGNING_KEY = os.environ.get("DJANGO_JWT_SIGNING_KEY") or (
+    SECRET_KEY if DEBUG else hmac.new(SECRET_KEY.encode(), b"booking-jwt-signing-key", hashlib.sha256).hexdigest()
+)
+
 SIMPLE_JWT = {
+    "SIGNING_KEY": JWT_SIGNING_KEY,
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 7)),
     "ROTATE_REFRESH_TOKENS": True,
@@ -197,11 +269,26 @@ DEFAULT_TICKET_PRICE = os.environ.get("CINEMA_DEFAULT_PRICE", "10.00")
 CLEANING_BUFFER_MINUTES = env_int("CINEMA_CLEANING_BUFFER_MINUTES", 15)
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
+# "json": one JSON object a line, for log collectors; "text" for people.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
     # The level sits on the handler too: Django's own loggers propagate here
     # with their own levels.
-    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "level": LOG_LEVEL, "formatter": LOG_FORMAT},
+        # Business events (sign-ups, log-ins, bookings ...) are always JSON.
+        "events": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"events": {"handlers": ["events"], "level": "INFO", "propagate": False}},
 }

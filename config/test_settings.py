@@ -16,3 +16,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # concurrency tests need real SQLite locking, which the in-memory database
     # answers with "database table is locked" instead of waiting.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
+
+# Rate limits are tested where they are the subject (config/tests/test_throttling.py).
+THROTTLING = False

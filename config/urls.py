@@ -1,17 +1,22 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from . import views
+
+handler400 = "config.exceptions.bad_request"
+handler403 = "config.exceptions.forbidden"
 handler404 = "config.exceptions.not_found"
 handler500 = "config.exceptions.server_error"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/swagger/", permanent=False)),
+    re_path(r"^healthz/?$", views.healthz, name="healthz"),
+    re_path(r"^readyz/?$", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/schema/", views.SchemaView.as_view(), name="schema"),
+    path("swagger/", views.SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", views.RedocView.as_view(url_name="schema"), name="redoc"),
     path("", include("accounts.urls")),
     path("", include("catalog.urls")),
     path("", include("bookings.urls")),

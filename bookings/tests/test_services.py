@@ -41,12 +41,22 @@ def test_a_constraint_violation_becomes_seat_taken_not_an_error(user, other_user
     assert Booking.objects.count() == 1  # seat 3 was not booked either
 
 
-def test_staff_cancel_without_user_cancels_anyones_booking(user, show):
+def test_staff_cancel_anyones_booking_and_are_recorded_as_the_canceller(user, staff_user, show):
     booking = make_booking(user=user, show=show, seat_number=1)
 
-    services.booking_cancel(booking_id=booking.id)
+    services.booking_cancel(booking_id=booking.id, by=staff_user, own_only=False)
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
+    assert booking.cancelled_by == staff_user
     with pytest.raises(BookingNotActive):
-        services.booking_cancel(booking_id=booking.id)
+        services.booking_cancel(booking_id=booking.id, by=staff_user, own_only=False)
+
+
+def test_a_customer_cancelling_is_recorded_as_the_canceller(user, show):
+    booking = make_booking(user=user, show=show, seat_number=1)
+
+    services.booking_cancel(booking_id=booking.id, by=user)
+
+    booking.refresh_from_db()
+    assert (booking.cancelled_by, booking.cancelled_at is not None) == (user, True)

@@ -1,0 +1,106 @@
+"""Request rate limits (429 with Retry-After). Rates: settings.THROTTLE_RATES.
+
+Counters live in the default cache: shared by every app server when
+REDIS_URL is set, per process otherwise.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from .events import log_event
+
+
+class Throttle(SimpleRateThrottle):
+    """A scope's rate, read from settings on each request; off with DJANGO_THROTTLING=0."""
+
+    def get_rate(self) -> str:
+        return settings.THROTTLE_RATES[self.scope]
+
+    def allow_request(self, request, view) -> bool:
+        if not settings.THROTTLING:
+            return True
+        # The rate is read here, not at construction, so settings can change it.
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def throttle_failure(self) -> bool:
+        log_event("throttled", scope=self.scope, key=self.key)
+        return False
+
+
+class IPThrottle(Throttle):
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class UsernameThrottle(Throttle):
+    """Keyed by the username in the request body, whoever sends it."""
+
+    def get_cache_key(self, request, view) -> str | None:
+        username = request.data.get("username") if isinstance(request.data, dict) else None
+        if not isinstance(username, str) or not username:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": username.strip().lower()[:150]}
+
+
+class ReadThrottle(IPThrottle):
+    """A generous limit on reads per client IP."""
+
+    scope = "reads"
+
+    def allow_request(self, request, view) -> bool:
+        return request.method not in ("GET", "HEAD") or super().allow_request(request, view)
+
+
+class LoginThrottle(IPThrottle):
+    scope = "login"
+
+
+class LoginFailureThrottle(UsernameThrottle):
+    """Failed log-ins per username: only failures count, so a user who types the
+    password right is never locked out by their own successful log-ins."""
+
+    scope = "login_failures"
+
+    def load(self, request, view) -> bool:
+        """Read the rate and this username's recent failures; False when there is nothing to count."""
+        if not settings.THROTTLING:
+            return False
+        self.num_requests, self.duration = self.parse_rate(self.get_rate())
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return False
+        self.now = self.timer()
+        self.history = [t for t in self.cache.get(self.key, []) if t > self.now - self.duration]
+        return True
+
+    def allow_request(self, request, view) -> bool:
+        if not self.load(request, view):
+            return True
+        return len(self.history) < self.num_requests or self.throttle_failure()
+
+    def record_failure(self, request, view) -> None:
+        if self.load(request, view):
+            self.cache.set(self.key, [self.now, *self.history], self.duration)
+
+
+class SignupThrottle(IPThrottle):
+    scope = "signup"
+
+
+class SignupUsernameThrottle(UsernameThrottle):
+    scope = "signup_username"
+
+
+class BookingThrottle(Throttle):
+    """Booking, cancelling and password changes, per user."""
+
+    scope = "bookings"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
