@@ -4,6 +4,7 @@ from threading import Barrier
 
 import pytest
 from django.db import connection
+from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -53,6 +54,20 @@ def other_client(other_user) -> APIClient:
 @pytest.fixture
 def staff_client(staff_user) -> APIClient:
     return client_for(staff_user)
+
+
+@pytest.fixture
+def admin_client_factory(db):
+    """A browser session logged in to the admin as the given (staff) user."""
+
+    def login(user: User) -> Client:
+        user.is_superuser = True
+        user.save()
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login
 
 
 @pytest.fixture

@@ -13,12 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(staff_user) -> Client:
-    staff_user.is_superuser = True
-    staff_user.save()
-    client = Client()
-    client.force_login(staff_user)
-    return client
+def admin_client(admin_client_factory, staff_user) -> Client:
+    return admin_client_factory(staff_user)
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,19 @@ from django.db import connection
 
 from config.settings import BASE_DIR
 
+SUMMARY = "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])"
+OURS = ("DJANGO_", "DATABASE_URL", "JWT_", "THROTTLE_", "REDIS_URL", "BOOKING_", "CINEMA_")
 
-def load_settings(**env) -> subprocess.CompletedProcess:
-    """Import the production settings module in a fresh interpreter with the given environment."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    code = "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])"
+
+def clean_environ(**env) -> dict[str, str]:
+    """This machine's environment without the project's own variables, plus ``env``."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith(OURS)}, **env}
+
+
+def load_settings(code: str = SUMMARY, **env) -> subprocess.CompletedProcess:
+    """Import the settings module in a fresh interpreter with the given environment."""
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env={**environ, **env}, capture_output=True, text=True
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=clean_environ(**env), capture_output=True, text=True
     )
 
 
