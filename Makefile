@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check race clean
+.PHONY: run test lint check race fuzz clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ check: $(STAMP) lint
 # Two gunicorn servers, one PostgreSQL, a few hundred clients racing for 30 seats.
 race: $(STAMP)
 	$(BIN)/python scripts/race.py
+
+# schemathesis against our own OpenAPI schema: no 5xx, every answer as documented.
+fuzz: $(STAMP)
+	bash scripts/fuzz.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

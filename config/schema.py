@@ -1,5 +1,6 @@
 """Shared pieces of the OpenAPI description: the error bodies every endpoint can return."""
 
+from drf_spectacular import openapi
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -17,6 +18,7 @@ ERROR_400 = OpenApiResponse(
 ERROR_401 = OpenApiResponse(response=ErrorSerializer, description="Missing, invalid or expired credentials.")
 ERROR_403 = OpenApiResponse(response=ErrorSerializer, description="Authenticated, but not allowed (staff only).")
 ERROR_404 = OpenApiResponse(response=ErrorSerializer, description="Not found.")
+PAGE_NOT_FOUND = OpenApiResponse(response=ErrorSerializer, description="No such page (past the end, or not a number).")
 ERROR_409 = OpenApiResponse(response=ErrorSerializer, description="Conflicts with the current state.")
 ERROR_422 = OpenApiResponse(
     response=ErrorSerializer, description="The Idempotency-Key was already used for a different request."
@@ -28,3 +30,43 @@ ERROR_503 = OpenApiResponse(
 ERROR_429 = OpenApiResponse(
     response=ErrorSerializer, description="Too many requests; wait the seconds given in Retry-After."
 )
+
+
+URI_TOO_LONG = {
+    "description": "The URL is too long (answered by the HTTP server, before the application).",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, plus the answers any operation of a kind can give,
+    so that every response the API sends is documented:
+
+    - 401 wherever a token is read (an invalid or expired token is refused even
+      on public reads),
+    - 404 on paginated lists (a page past the end),
+    - 429 where a rate limit applies, 503 everywhere (the database unreachable),
+    - 414 everywhere: gunicorn refuses an over-long request line before the
+      application sees it, with its own small HTML page.
+    """
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        extra = {"503": ERROR_503}
+        if self.view.authentication_classes:
+            extra["401"] = ERROR_401
+        if self._is_list_view() and self._get_paginator():
+            extra["404"] = PAGE_NOT_FOUND
+        if any(self._throttles_method(throttle) for throttle in self.view.get_throttles()):
+            extra["429"] = ERROR_429
+        for code, response in extra.items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(response, code, direction=direction)
+        responses.setdefault("414", URI_TOO_LONG)
+        return dict(sorted(responses.items()))
+
+    def _throttles_method(self, throttle) -> bool:
+        reads_only = getattr(throttle, "scope", None) == "reads"
+        return self.method in ("GET", "HEAD") if reads_only else True

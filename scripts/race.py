@@ -159,6 +159,7 @@ def main() -> int:
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_DEBUG": "0",
+        "DJANGO_HTTPS": "0",  # plain HTTP on loopback
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_THROTTLING": "0",

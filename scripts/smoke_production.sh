@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${SMOKE_PORT:-8765}"
 work=$(mktemp -d)
-export DJANGO_DEBUG=0
+export DJANGO_DEBUG=0 DJANGO_HTTPS=0  # plain HTTP on loopback: no TLS in front
 export DJANGO_SECRET_KEY="smoke-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(40))')"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1
 export DATABASE_URL="sqlite:///$work/smoke.sqlite3"
@@ -28,6 +28,8 @@ check /api/schema/ 200
 check /movies/ 200
 check /admin/login/ 200
 check /no-such-page/ 404
+check /healthz 200
+check /readyz 200
 asset=$(curl -s "http://127.0.0.1:$PORT/swagger/" | grep -o '/static/[^"]*swagger-ui-bundle[^"]*\.js' | head -1)
 check "$asset" 200
 curl -s "http://127.0.0.1:$PORT/no-such-page/" | grep -q '"detail"' || { echo "FAIL 404 is not JSON"; exit 1; }
