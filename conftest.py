@@ -1,3 +1,6 @@
+import io
+import json
+import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
@@ -104,6 +107,16 @@ def post(client: APIClient, url: str, body=None, **headers):
         return client.post(url, body, format="json", **headers)
 
     return call
+
+
+@pytest.fixture
+def events():
+    """The lines the events handler writes, parsed: exactly what a log collector would read."""
+    handler = logging.getLogger("events").handlers[0]
+    stream = io.StringIO()
+    old = handler.setStream(stream)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    handler.setStream(old)
 
 
 @pytest.fixture

@@ -191,7 +191,9 @@ def request_while_locked(sql: str, params: list, call):
     return response, time.monotonic() - started
 
 
-def test_a_booking_that_cannot_get_the_show_lock_in_time_is_503_with_retry_after(postgres, settings, show, user):
+def test_a_booking_that_cannot_get_the_show_lock_in_time_is_503_with_retry_after(
+    postgres, settings, show, user, events
+):
     settings.BOOKING_LOCK_TIMEOUT_MS = 500
 
     response, elapsed = request_while_locked(
@@ -205,6 +207,8 @@ def test_a_booking_that_cannot_get_the_show_lock_in_time_is_503_with_retry_after
     assert response.json()["code"] == "show_busy"
     assert 0.5 <= elapsed < 2.5
     assert not Booking.objects.exists()
+    (line,) = [line for line in events() if line["event"] == "lock_timeout"]
+    assert (line["action"], line["show_id"], line["user_id"], line["level"]) == ("book", show.id, user.id, "WARNING")
 
 
 def test_a_duplicate_of_a_request_still_in_progress_is_409_with_retry_after(postgres, settings, show, user):

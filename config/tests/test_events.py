@@ -1,6 +1,4 @@
-import io
 import json
-import logging
 
 import pytest
 
@@ -9,16 +7,6 @@ from bookings.tests.factories import make_booking
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def events():
-    """The lines the events handler writes, parsed: exactly what a log collector would read."""
-    handler = logging.getLogger("events").handlers[0]
-    stream = io.StringIO()
-    old = handler.setStream(stream)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    handler.setStream(old)
 
 
 def test_account_and_booking_events_are_json_lines_without_secrets(api_client, show, staff_user, events, settings):
