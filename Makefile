@@ -4,10 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check race fuzz clean
+.PHONY: run test lint check race fuzz bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +41,14 @@ race: $(STAMP)
 # schemathesis against our own OpenAPI schema: no 5xx, every answer as documented.
 fuzz: $(STAMP)
 	bash scripts/fuzz.sh
+
+$(BENCH_STAMP): requirements-bench.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	touch $(BENCH_STAMP)
+
+# The load benchmark against PostgreSQL (BENCH_DATABASE_URL); see docs/performance.md.
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,85 @@
+"""A data set of realistic size for the benchmark, written with bulk inserts.
+
+200 movies, 3 screens (300, 200 and 120 seats) plus a 5,000-seat premiere
+hall, 2,000 upcoming shows laid out without overlaps, 500 users and 50,000
+bookings. Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from bookings.models import Booking
+from catalog import services
+from catalog.layouts import grid
+from catalog.models import Movie, Screen, Show
+
+SLOTS = [time(10, 0), time(13, 0), time(16, 0), time(19, 0), time(22, 0)]  # 3 h apart: movies are <= 150 min
+
+
+@transaction.atomic
+def build(*, movies: int = 200, shows: int = 2000, users: int = 500, bookings: int = 50_000, seed: int = 1) -> dict:
+    rng = random.Random(seed)
+    screens = [
+        services.screen_save(screen=Screen(), name="Screen A", layout=grid(15, 20)),
+        services.screen_save(screen=Screen(), name="Screen B", layout=grid(10, 20)),
+        services.screen_save(screen=Screen(), name="Screen C", layout=grid(8, 15)),
+    ]
+    premiere_hall = services.screen_save(screen=Screen(), name="Premiere Hall", layout=grid(50, 100))
+    films = Movie.objects.bulk_create(
+        Movie(title=f"Film {n:03}", description=f"Benchmark film number {n}.", duration_minutes=rng.randint(80, 150))
+        for n in range(movies)
+    )
+    people = User.objects.bulk_create(User(username=f"bench{n:03}", password="!") for n in range(users))
+    first_day = timezone.localdate() + timedelta(days=1)
+    slots = [
+        (screen, timezone.make_aware(datetime.combine(first_day + timedelta(days=day), slot)))
+        for day in range(shows // (len(screens) * len(SLOTS)) + 1)
+        for slot in SLOTS
+        for screen in screens
+    ][:shows]
+    programme = Show.objects.bulk_create(
+        Show(movie=rng.choice(films), screen=screen, date_time=when, price=Decimal("11.50")) for screen, when in slots
+    )
+    premiere = Show.objects.create(
+        movie=films[0], screen=premiere_hall, date_time=slots[0][1] + timedelta(hours=1), price=Decimal("15.00")
+    )
+    rows, per_show = [], bookings // len(programme)
+    for show in programme:
+        capacity = show.screen.capacity
+        plan = show.screen.plan
+        for number in rng.sample(range(1, capacity + 1), min(per_show, capacity)):
+            seat = plan.by_number[number]
+            rows.append(
+                Booking(
+                    user=rng.choice(people),
+                    show=show,
+                    seat_number=number,
+                    seat_label=seat.label,
+                    price=show.price,
+                    currency=settings.CURRENCY,
+                )
+            )
+    Booking.objects.bulk_create(rows, batch_size=5000)
+    seat_show = next(show for show in programme if show.screen_id == screens[0].pk)
+    return {
+        "users": [user.pk for user in people],
+        "shows": [show.pk for show in programme],
+        "premiere_show": premiere.pk,
+        "seat_map_show": seat_show.pk,
+        "busy_date": str(first_day + timedelta(days=3)),
+        "counts": {
+            "movies": len(films),
+            "screens": len(screens) + 1,
+            "shows": len(programme) + 1,
+            "users": len(people),
+            "bookings": len(rows),
+        },
+    }
