@@ -56,7 +56,7 @@ def build(*, movies: int = 200, shows: int = 2000, users: int = 500, bookings: i
         capacity = show.screen.capacity
         plan = show.screen.plan
         for number in rng.sample(range(1, capacity + 1), min(per_show, capacity)):
-            seat = plan.by_number[number]
+            seat = plan.seat(number)
             rows.append(
                 Booking(
                     user=rng.choice(people),

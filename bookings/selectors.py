@@ -23,7 +23,7 @@ def seat_map(*, show_id: int) -> dict:
     booked = set(Booking.objects.filter(show=show, status__in=Booking.OCCUPYING).values_list("seat_number", flat=True))
     plan = show.screen.plan
     rows = []
-    for place in plan.places:
+    for place in plan.places():
         if not rows or rows[-1]["row"] != place.row:
             rows.append({"row": place.row, "tier": place.tier, "price": show.price_of(place), "seats": []})
         status = "blocked" if place.number is None else "booked" if place.number in booked else "available"
@@ -31,7 +31,7 @@ def seat_map(*, show_id: int) -> dict:
     return {
         "show": show.pk,
         "total_seats": plan.capacity,
-        "available": [n for n in plan.by_number if n not in booked],
+        "available": [n for n in range(1, plan.capacity + 1) if n not in booked],
         "booked": sorted(booked),
         "currency": settings.CURRENCY,
         "layout": rows,

@@ -74,13 +74,13 @@ def booking_create(
                 Booking(
                     user=user,
                     show=show,
-                    seat_number=number,
-                    seat_label=plan.by_number[number].label,
-                    price=show.price_of(plan.by_number[number]),
+                    seat_number=seat.number,
+                    seat_label=seat.label,
+                    price=show.price_of(seat),
                     currency=settings.CURRENCY,
                     reference=reference,
                 )
-                for number in seats
+                for seat in map(plan.seat, seats)
             )
             # Logged once the bookings are committed, never for a rolled-back attempt.
             transaction.on_commit(
@@ -111,7 +111,7 @@ def _seats_of(show: Show, seat_numbers: Sequence[int], seat_labels: Sequence[str
             return plan.numbers_for(list(seat_labels))
         except ValidationError as exc:
             raise ValidationError({field: exc.messages}) from exc
-    missing = [n for n in seat_numbers if n not in plan.by_number]
+    missing = [n for n in seat_numbers if plan.seat(n) is None]
     if missing:
         listed = ", ".join(map(str, sorted(missing)))
         raise ValidationError({field: f"No seat {listed}: this show has seats 1 to {plan.capacity}."})

@@ -65,48 +65,79 @@ class Seat:
 
 
 class SeatPlan:
-    """A validated layout, with its seats numbered and labelled."""
+    """A layout with its seats numbered and labelled.
 
-    def __init__(self, layout: list[dict]) -> None:
-        self.layout = clean_layout(layout)
+    Lookups of one seat walk the rows, not the seats: a booking in a
+    5,000-seat hall does not build 5,000 objects while it holds the show's
+    lock. ``validate=False`` is for layouts already checked and stored.
+    """
+
+    def __init__(self, layout: list[dict], *, validate: bool = True) -> None:
+        self.layout = clean_layout(layout) if validate else layout
 
     @cached_property
-    def places(self) -> list[Seat]:
-        """Every place row by row, blocked ones included (for drawing the map)."""
-        places, number = [], 0
+    def rows(self) -> dict[str, tuple[int, dict]]:
+        """Each row by name, with the seat number before its first seat."""
+        rows, before = {}, 0
         for row in self.layout:
-            blocked = set(row.get("blocked", ()))
-            for place in range(1, row["seats"] + 1):
-                if place not in blocked:
-                    number += 1
-                tier = row.get("tier", STANDARD)
-                places.append(
-                    Seat(None if place in blocked else number, f"{row['row']}{place}", row["row"], place, tier)
-                )
-        return places
-
-    @cached_property
-    def by_label(self) -> dict[str, Seat]:
-        return {seat.label: seat for seat in self.places if seat.number is not None}
-
-    @cached_property
-    def by_number(self) -> dict[int, Seat]:
-        return {seat.number: seat for seat in self.places if seat.number is not None}
+            rows[row["row"]] = (before, row)
+            before += row["seats"] - len(row.get("blocked", ()))
+        return rows
 
     @property
     def capacity(self) -> int:
-        return len(self.by_number)
+        before, row = list(self.rows.values())[-1]
+        return before + row["seats"] - len(row.get("blocked", ()))
 
     @property
     def tiers(self) -> set[str]:
         return {row.get("tier", STANDARD) for row in self.layout}
 
+    def seat(self, number: int) -> Seat | None:
+        """The seat with this number, or None if the screen has no such seat."""
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            return None
+        for before, row in self.rows.values():
+            free = row["seats"] - len(row.get("blocked", ()))
+            if number <= before + free:
+                place = number - before
+                for blocked in row.get("blocked", ()):  # sorted: skip the blocked places up to ours
+                    if blocked <= place:
+                        place += 1
+                return Seat(number, f"{row['row']}{place}", row["row"], place, row.get("tier", STANDARD))
+        return None
+
+    def number_of(self, label: str) -> int | None:
+        """The seat number of a normalized label ("F7"), or None if the screen has no such seat."""
+        match = LABEL.match(label)
+        entry = self.rows.get(match[1]) if match else None
+        if entry is None:
+            return None
+        before, row = entry
+        place, blocked = int(match[2]), row.get("blocked", ())
+        if place > row["seats"] or place in blocked:
+            return None
+        return before + place - sum(1 for b in blocked if b < place)
+
     def numbers_for(self, labels: list[str]) -> list[int]:
         """Seat numbers for normalized labels; ValidationError naming the ones this screen lacks."""
-        unknown = [label for label in labels if label not in self.by_label]
+        numbers = [self.number_of(label) for label in labels]
+        unknown = [label for label, number in zip(labels, numbers, strict=True) if number is None]
         if unknown:
             raise ValidationError(f"No seat {', '.join(unknown)} in this screen.")
-        return [self.by_label[label].number for label in labels]
+        return numbers
+
+    def places(self) -> list[Seat]:
+        """Every place row by row, blocked ones included (for drawing the map)."""
+        places = []
+        for before, row in self.rows.values():
+            blocked, number = set(row.get("blocked", ())), before
+            for place in range(1, row["seats"] + 1):
+                if place not in blocked:
+                    number += 1
+                seat_number = None if place in blocked else number
+                places.append(Seat(seat_number, f"{row['row']}{place}", row["row"], place, row.get("tier", STANDARD)))
+        return places
 
 
 def clean_layout(layout: object) -> list[dict]:

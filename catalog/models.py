@@ -65,14 +65,15 @@ class Screen(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        checked = SeatPlan(self.layout)  # ValidationError for a bad layout, whoever saves
+        self.layout, self.capacity = checked.layout, checked.capacity
         self.__dict__.pop("plan", None)
-        self.layout = self.plan.layout
-        self.capacity = self.plan.capacity
         super().save(*args, **kwargs)
 
     @cached_property
     def plan(self) -> SeatPlan:
-        return SeatPlan(self.layout)
+        # Stored layouts were checked on save.
+        return SeatPlan(self.layout, validate=False)
 
 
 class Show(models.Model):

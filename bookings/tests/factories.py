@@ -6,7 +6,7 @@ from catalog.models import Show
 
 def make_booking(*, user, show: Show, seat_number: int, status: str = Booking.Status.BOOKED, **fields) -> Booking:
     """A booking row as the service would write it (label, price and currency of the seat)."""
-    seat = show.screen.plan.by_number.get(seat_number)  # None: a seat the screen lacks, for constraint tests
+    seat = show.screen.plan.seat(seat_number)  # None: a seat the screen lacks, for constraint tests
     fields.setdefault("seat_label", seat.label if seat else "")
     fields.setdefault("price", show.price_of(seat) if seat else show.price)
     fields.setdefault("currency", settings.CURRENCY)

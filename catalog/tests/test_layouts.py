@@ -38,7 +38,7 @@ def test_seats_are_numbered_row_by_row_skipping_blocked_places():
     plan = SeatPlan(LAYOUT)
 
     assert plan.capacity == 8
-    assert [(s.number, s.label, s.tier) for s in plan.places] == [
+    assert [(s.number, s.label, s.tier) for s in plan.places()] == [
         (None, "A1", "standard"),
         (1, "A2", "standard"),
         (2, "A3", "standard"),
@@ -88,3 +88,19 @@ def test_the_canonical_form_drops_defaults_and_sorts_blocked():
 def test_bad_layouts_are_refused_with_a_reason(layout, message):
     with pytest.raises(ValidationError, match=message):
         clean_layout(layout)
+
+
+def test_seat_and_label_lookups_agree_with_the_full_map_in_a_big_hall():
+    layout = [{"row": "A", "seats": 100, "blocked": [1, 50, 51, 100]}] + grid(50, 100)[1:]
+    plan = SeatPlan(layout)
+
+    places = [place for place in plan.places() if place.number is not None]
+
+    assert plan.capacity == len(places) == 4996
+    for place in places[::37] + places[:3] + places[-3:]:
+        assert plan.seat(place.number) == place
+        assert plan.number_of(place.label) == place.number
+    assert plan.seat(0) is None
+    assert plan.seat(4997) is None
+    assert plan.number_of("A50") is None
+    assert plan.number_of("Z1") is None
