@@ -103,4 +103,4 @@ def test_seat_and_label_lookups_agree_with_the_full_map_in_a_big_hall():
     assert plan.seat(0) is None
     assert plan.seat(4997) is None
     assert plan.number_of("A50") is None
-    assert plan.number_of("Z1") is None
+    assert plan.number_of("BA1") is None  # rows run A..Z, AA..AX
