@@ -13,6 +13,7 @@ from accounts.models import User
 from catalog.models import Show
 from config.db import is_lock_timeout, set_lock_timeout
 from config.events import log_event
+from config.httpcache import bump
 
 from .exceptions import BookingNotActive, BookingNotFound, SeatTaken, ShowBusy, ShowNotFound, ShowStarted
 from .models import Booking
@@ -82,7 +83,9 @@ def booking_create(
                 )
                 for seat in map(plan.seat, seats)
             )
-            # Logged once the bookings are committed, never for a rolled-back attempt.
+            # Once the bookings are committed, never for a rolled-back attempt:
+            # seat counts change (cached reads) and the event is logged.
+            transaction.on_commit(lambda: bump("seats"))
             transaction.on_commit(
                 lambda: log_event(
                     "booking_created", user_id=user.pk, show_id=show_id, seats=seats, reference=str(reference)
@@ -143,6 +146,7 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
             booking.cancelled_at = now
             booking.cancelled_by = by
             booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+            transaction.on_commit(lambda: bump("seats"))
             transaction.on_commit(
                 lambda: log_event(
                     "booking_cancelled",

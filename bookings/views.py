@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from catalog.models import Show
+from config.httpcache import CachedReadMixin
 from config.routers import ID_PATTERN
 from config.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409, ERROR_422, ERROR_429, ERROR_503
 from config.throttling import BookingThrottle
@@ -43,8 +44,10 @@ IDEMPOTENT_ERRORS = {
 }
 
 
-class ShowSeatsViewSet(viewsets.GenericViewSet):
+class ShowSeatsViewSet(CachedReadMixin, viewsets.GenericViewSet):
     """The booking side of /shows/{id}/: the seat map and booking a seat."""
+
+    cache_scopes = ("catalog", "seats")
 
     lookup_value_regex = ID_PATTERN
     serializer_class = BookingSerializer
@@ -56,7 +59,10 @@ class ShowSeatsViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"], permission_classes=[permissions.AllowAny])
     def seats(self, request, pk=None):
-        return Response(SeatMapSerializer(selectors.seat_map(show_id=int(pk))).data)
+        def seat_map(request, pk):
+            return Response(SeatMapSerializer(selectors.seat_map(show_id=int(pk))).data)
+
+        return self.cached(request, seat_map, pk=pk)
 
     @extend_schema(
         summary="Book one seat, or several seats all or nothing",

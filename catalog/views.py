@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, mixins, viewsets
 from rest_framework.decorators import action
 
+from config.httpcache import CachedReadMixin
 from config.routers import ID_PATTERN
 from config.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409
 
@@ -35,9 +36,14 @@ def catalog_schema(serializer, noun: str, list_summary: str, create_summary: str
     )
 
 
-@extend_schema_view(list=extend_schema(summary="List genres (public)"))
-class GenreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(summary="List genres (public)"),
+    retrieve=extend_schema(summary="One genre by its slug (public)", responses={200: GenreSerializer, 404: ERROR_404}),
+)
+class GenreViewSet(CachedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = Genre.objects.all()
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]{1,50}"
     serializer_class = GenreSerializer
     permission_classes = [IsStaffOrReadOnly]
     pagination_class = None
@@ -50,7 +56,7 @@ class GenreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     "Add a movie (staff)",
     "Delete a movie without bookings (staff)",
 )
-class MovieViewSet(viewsets.ModelViewSet):
+class MovieViewSet(CachedReadMixin, viewsets.ModelViewSet):
     serializer_class = MovieSerializer
     permission_classes = [IsStaffOrReadOnly]
     filter_backends = [DjangoFilterBackend, filters.SearchFilter]
@@ -76,10 +82,13 @@ class MovieViewSet(viewsets.ModelViewSet):
         filterset_class=ShowFilter,
     )
     def shows(self, request, pk=None):
-        movie = get_object_or_404(Movie, pk=pk)
-        queryset = self.filter_queryset(self.get_queryset().filter(movie=movie))
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        def upcoming(request, pk):
+            movie = get_object_or_404(Movie, pk=pk)
+            queryset = self.filter_queryset(self.get_queryset().filter(movie=movie))
+            page = self.paginate_queryset(queryset)
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+        return self.cached(request, upcoming, pk=pk, scopes=("catalog", "seats"))
 
 
 @catalog_schema(
@@ -89,7 +98,7 @@ class MovieViewSet(viewsets.ModelViewSet):
     "Add a screen (staff)",
     "Delete a screen without shows (staff)",
 )
-class ScreenViewSet(viewsets.ModelViewSet):
+class ScreenViewSet(CachedReadMixin, viewsets.ModelViewSet):
     queryset = Screen.objects.all()
     serializer_class = ScreenSerializer
     permission_classes = [IsStaffOrReadOnly]
@@ -117,7 +126,8 @@ class ScreenViewSet(viewsets.ModelViewSet):
     "Schedule a show (staff)",
     "Delete a show without bookings (staff)",
 )
-class ShowViewSet(viewsets.ModelViewSet):
+class ShowViewSet(CachedReadMixin, viewsets.ModelViewSet):
+    cache_scopes = ("catalog", "seats")  # available_seats changes with every booking
     serializer_class = ShowSerializer
     permission_classes = [IsStaffOrReadOnly]
     filter_backends = [DjangoFilterBackend]

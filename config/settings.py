@@ -212,9 +212,15 @@ THROTTLE_RATES = {
     }.items()
 }
 
-# The cache holds throttle counters. With REDIS_URL every app server shares
+# Public catalog reads are answered from the cache until something they show
+# changes (config/httpcache.py). Without a shared cache, entries live only a
+# few seconds: other processes' changes are not seen before that.
+HTTP_CACHE = env_bool("DJANGO_HTTP_CACHE", True)
+
+# The cache holds throttle counters and cached responses. With REDIS_URL every app server shares
 # it; without, each process counts on its own (local memory).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+HTTP_CACHE_SECONDS = env_int("DJANGO_HTTP_CACHE_SECONDS", 300 if REDIS_URL else 3)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "booking"}

@@ -19,3 +19,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Rate limits are tested where they are the subject (config/tests/test_throttling.py).
 THROTTLING = False
+
+# Cached reads are tested where they are the subject (config/tests/test_httpcache.py):
+# elsewhere tests change rows directly and read them back at once.
+HTTP_CACHE = False
