@@ -28,9 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/booking_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"  # as in production: shared cache; BENCH_REDIS_URL= to go without
 SCENARIOS = ["baseline", "movies", "shows_by_date", "seat_map", "my_bookings", "book_spread", "book_premiere"]
 READS = ["movies", "shows_by_date", "seat_map", "my_bookings"]
 
@@ -207,6 +209,9 @@ def main() -> int:
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     recreate_database(url)
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+    if redis_url:
+        redis.Redis.from_url(redis_url).flushdb()  # no counters or cached answers from an earlier run
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -218,6 +223,7 @@ def main() -> int:
         "DJANGO_LOG_LEVEL": "ERROR",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "JWT_ACCESS_MINUTES": "240",
+        "REDIS_URL": redis_url,
     }
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     fixture = work / "fixture.json"
@@ -242,6 +248,8 @@ def main() -> int:
         "seconds": args.seconds,
         "clients": args.clients,
         "gunicorn": {"workers": args.workers, "worker_class": args.worker_class, "threads": args.threads},
+        "redis": bool(redis_url),
+        "http_cache": os.environ.get("DJANGO_HTTP_CACHE", "1") != "0",
     }
     report = {
         "time": datetime.now(UTC).isoformat(timespec="seconds"),

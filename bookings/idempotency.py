@@ -10,6 +10,11 @@ duplicate blocks on the key's unique index until the first transaction ends:
 if it committed, the duplicate replays its response; if it rolled back (seat
 taken, an error), the duplicate runs as a fresh attempt. A duplicate that
 waits longer than the lock timeout gets 409 with Retry-After.
+
+The price of storing the answer atomically with the bookings: with a key,
+the response is serialized and the key row updated before the commit, so the
+show stays locked for that extra fraction of a millisecond. Requests without
+a key keep the lock only for the check and the insert.
 """
 
 from __future__ import annotations
