@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from config.exceptions import ServiceError
 
 from . import services
-from .models import Booking
+from .models import Booking, Hold
 
 
 @admin.register(Booking)
@@ -57,3 +58,31 @@ class BookingAdmin(admin.ModelAdmin):
                 self.message_user(request, f"Booking {booking_id}: {exc.message}", messages.WARNING)
         if cancelled:
             self.message_user(request, f"Cancelled {cancelled} booking(s).", messages.SUCCESS)
+
+
+@admin.register(Hold)
+class HoldAdmin(admin.ModelAdmin):
+    """Holds per show, active and ended, read-only: customers make and end them."""
+
+    list_display = ["id", "show", "user", "state", "seat_labels", "created_at", "expires_at", "extended"]
+    list_filter = ["status", "show__screen", "show"]
+    list_select_related = ["show__movie", "show__screen", "user"]
+    search_fields = ["user__username", "show__movie__title", "=reference"]
+    readonly_fields = [field.name for field in Hold._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="status")
+    def state(self, hold: Hold) -> str:
+        return hold.state(timezone.now())
+
+    @admin.display(description="seats")
+    def seat_labels(self, hold: Hold) -> str:
+        return ", ".join(seat["label"] for seat in hold.seats)

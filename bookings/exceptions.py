@@ -44,3 +44,16 @@ class IdempotencyKeyReused(ServiceError):
 class IdempotencyKeyInProgress(Conflict):
     code = "idempotency_key_in_progress"
     headers = {"Retry-After": "1"}
+
+
+class HoldNotFound(ServiceError):
+    status_code = 404
+    code = "not_found"
+
+
+class HoldNotActive(Conflict):
+    code = "hold_not_active"
+
+
+class HoldLimit(Conflict):
+    code = "hold_limit"

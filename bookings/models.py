@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from catalog.models import Show
 
@@ -9,19 +10,23 @@ from catalog.models import Show
 class BookingStatus(models.TextChoices):
     BOOKED = "booked"
     CANCELLED = "cancelled"
+    HELD = "held"  # reserved by a hold until held_until, not sold yet
 
 
-# Statuses in which a row holds its seat. A later temporary "held" status
-# joins this list without changing the shape of the table.
-OCCUPYING = [BookingStatus.BOOKED]
+# Statuses in which a row holds its seat: sold, or held by a checkout. One
+# partial unique index over both is what makes "one owner per seat" a fact of
+# the database rather than of the code.
+OCCUPYING = [BookingStatus.BOOKED, BookingStatus.HELD]
 
 
 class Booking(models.Model):
     """One seat of one show for one customer.
 
-    A row is never deleted: cancelling changes its status, so the history
-    stays. Only rows in an occupying status hold the seat, which is what the
-    partial unique constraint below enforces.
+    A booked row is never deleted: cancelling changes its status, so the
+    history stays. A held row belongs to a Hold and lives only as long as it:
+    confirming turns it into a booked row, releasing or expiring deletes it.
+    Only rows in an occupying status hold the seat, which is what the partial
+    unique constraint below enforces.
     """
 
     Status = BookingStatus
@@ -40,6 +45,13 @@ class Booking(models.Model):
     currency = models.CharField(max_length=3)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Held rows: their hold, and its expiry copied here so that availability
+    # queries need no join. An expired held row still occupies the index until
+    # the next write for its seat removes it, under the show's lock.
+    # Confirmed or directly booked rows are detached from their hold, so the
+    # cascade only ever removes held rows.
+    hold = models.ForeignKey("Hold", on_delete=models.CASCADE, null=True, blank=True, related_name="rows")
+    held_until = models.DateTimeField(null=True, blank=True)
     # Who cancelled: the customer, or a member of staff in the admin.
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -58,10 +70,59 @@ class Booking(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(seat_number__gte=1), name="bookings_seat_number_positive"),
             models.CheckConstraint(condition=models.Q(status__in=BookingStatus.values), name="bookings_status_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(status=BookingStatus.HELD) | models.Q(held_until__isnull=False, hold__isnull=False),
+                name="bookings_held_rows_have_a_hold",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Seat {self.seat_number} of {self.show} ({self.status})"
+
+
+class HoldStatus(models.TextChoices):
+    ACTIVE = "active"
+    CONFIRMED = "confirmed"
+    RELEASED = "released"
+    EXPIRED = "expired"
+
+
+class Hold(models.Model):
+    """Seats reserved for one customer while they check out.
+
+    The seats themselves are Booking rows with status "held" (see Booking):
+    the same unique index covers them and sold seats. An active hold past its
+    ``expires_at`` is expired at once for every reader; its rows are removed
+    by the next write that wants one of its seats, or by ``expire_holds``.
+    """
+
+    Status = HoldStatus
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="holds")
+    show = models.ForeignKey(Show, on_delete=models.PROTECT, related_name="holds")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # [{"seat_number": 7, "label": "A7", "price": "12.50"}]: the seats still on
+    # hold (booking one directly takes it off) at the price quoted.
+    seats = models.JSONField()
+    reference = models.UUIDField(default=uuid.uuid4, editable=False, help_text="The purchase it becomes.")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    extended = models.BooleanField(default=False)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["show", "user", "status"]), models.Index(fields=["status", "expires_at"])]
+        constraints = [models.CheckConstraint(condition=models.Q(status__in=HoldStatus.values), name="holds_status")]
+
+    def __str__(self) -> str:
+        return f"Hold {self.pk} of {self.show} ({self.status})"
+
+    def state(self, now) -> str:
+        """The status as a reader sees it now: an active hold past its expiry is expired."""
+        if self.status == HoldStatus.ACTIVE and self.expires_at <= now:
+            return HoldStatus.EXPIRED
+        return self.status
 
 
 class IdempotencyKey(models.Model):

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import Show
@@ -17,22 +18,40 @@ def booking_list(*, user: User) -> QuerySet[Booking]:
     )
 
 
-def seat_map(*, show_id: int) -> dict:
-    """The show's seats, free and taken, as lists and as a map: two queries, whatever the size."""
+def seat_map(*, show_id: int, user: User | None = None) -> dict:
+    """The show's seats, free, booked and held, as lists and as a map: two queries, whatever the size.
+
+    Seats of holds past their expiry are free. With ``user``, the seats that
+    user booked or holds are marked ``mine``.
+    """
+    now = timezone.now()
     show = get_object_or_404(Show.objects.select_related("screen"), pk=show_id)
-    booked = set(Booking.objects.filter(show=show, status__in=Booking.OCCUPYING).values_list("seat_number", flat=True))
+    occupied = {
+        seat: (status, owner)
+        for seat, status, owner in Booking.objects.filter(show=show)
+        .filter(Q(status=Booking.Status.BOOKED) | Q(status=Booking.Status.HELD, held_until__gt=now))
+        .values_list("seat_number", "status", "user_id")
+    }
     plan = show.screen.plan
     rows = []
     for place in plan.places():
         if not rows or rows[-1]["row"] != place.row:
             rows.append({"row": place.row, "tier": place.tier, "price": show.price_of(place), "seats": []})
-        status = "blocked" if place.number is None else "booked" if place.number in booked else "available"
-        rows[-1]["seats"].append({"seat_number": place.number, "label": place.label, "status": status})
+        status, owner = occupied.get(place.number, ("available", None))
+        seat = {
+            "seat_number": place.number,
+            "label": place.label,
+            "status": "blocked" if place.number is None else status,
+        }
+        if user is not None and owner == user.pk:
+            seat["mine"] = True
+        rows[-1]["seats"].append(seat)
     return {
         "show": show.pk,
         "total_seats": plan.capacity,
-        "available": [n for n in range(1, plan.capacity + 1) if n not in booked],
-        "booked": sorted(booked),
+        "available": [n for n in range(1, plan.capacity + 1) if n not in occupied],
+        "booked": sorted(n for n, (status, _) in occupied.items() if status == Booking.Status.BOOKED),
+        "held": sorted(n for n, (status, _) in occupied.items() if status == Booking.Status.HELD),
         "currency": settings.CURRENCY,
         "layout": rows,
     }

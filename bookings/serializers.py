@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.layouts import normalize_label
 
-from .models import Booking
+from .models import Booking, Hold
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -47,9 +51,10 @@ class BookingCreateSerializer(serializers.Serializer):
     )
 
     FORMS = ("seat_number", "seat_numbers", "seat_labels")
+    LIMIT = "BOOKING_MAX_SEATS"  # the setting with the most seats one request may take
 
     def check_count(self, value: list) -> None:
-        limit = settings.BOOKING_MAX_SEATS
+        limit = getattr(settings, self.LIMIT)
         if not 1 <= len(value) <= limit:
             raise serializers.ValidationError(f"Give 1 to {limit} seats.")
         if len(set(value)) != len(value):
@@ -138,7 +143,12 @@ class PurchaseSerializer(serializers.Serializer):
 class SeatSerializer(serializers.Serializer):
     seat_number = serializers.IntegerField(allow_null=True, help_text="null for a blocked place (no seat to sell).")
     label = serializers.CharField()
-    status = serializers.ChoiceField(choices=["available", "booked", "blocked"])
+    status = serializers.ChoiceField(
+        choices=["available", "booked", "held", "blocked"], help_text="held: on hold during someone's checkout."
+    )
+    mine = serializers.BooleanField(
+        required=False, help_text="Present (true) on the seats the caller booked or holds, when a token is sent."
+    )
 
 
 class SeatRowSerializer(serializers.Serializer):
@@ -153,6 +163,7 @@ class SeatMapSerializer(serializers.Serializer):
     total_seats = serializers.IntegerField()
     available = serializers.ListField(child=serializers.IntegerField())
     booked = serializers.ListField(child=serializers.IntegerField())
+    held = serializers.ListField(child=serializers.IntegerField(), help_text="Seats on hold: not bookable now.")
     currency = serializers.CharField()
     layout = SeatRowSerializer(many=True, help_text="Rows front to back, each with its places in order.")
 
@@ -195,3 +206,68 @@ class MovieReportSerializer(serializers.Serializer):
 
     def get_currency(self, row) -> str:
         return settings.CURRENCY
+
+
+class HoldCreateSerializer(BookingCreateSerializer):
+    """The seats to hold, in any of the booking forms (1 to HOLD_MAX_SEATS)."""
+
+    LIMIT = "HOLD_MAX_SEATS"
+
+
+class HeldSeatSerializer(serializers.Serializer):
+    seat_number = serializers.IntegerField()
+    label = serializers.CharField()
+    price = serializers.DecimalField(max_digits=8, decimal_places=2, help_text="The price quoted for this seat.")
+
+
+class HoldSerializer(serializers.ModelSerializer):
+    status = serializers.SerializerMethodField(help_text="active, confirmed, released, or expired (exactly on time).")
+    seats = HeldSeatSerializer(many=True)
+    seat_numbers = serializers.SerializerMethodField()
+    seat_labels = serializers.SerializerMethodField()
+    total = serializers.SerializerMethodField()
+    currency = serializers.SerializerMethodField()
+    seconds_remaining = serializers.SerializerMethodField(help_text="0 once the hold is no longer active.")
+
+    class Meta:
+        model = Hold
+        fields = [
+            "id",
+            "show",
+            "status",
+            "seats",
+            "seat_numbers",
+            "seat_labels",
+            "total",
+            "currency",
+            "created_at",
+            "expires_at",
+            "seconds_remaining",
+            "extended",
+            "reference",
+        ]
+        read_only_fields = fields
+
+    def now(self):
+        return self.context.setdefault("now", timezone.now())
+
+    def get_status(self, hold: Hold) -> str:
+        return hold.state(self.now())
+
+    def get_seat_numbers(self, hold: Hold) -> list[int]:
+        return [seat["seat_number"] for seat in hold.seats]
+
+    def get_seat_labels(self, hold: Hold) -> list[str]:
+        return [seat["label"] for seat in hold.seats]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=10, decimal_places=2))
+    def get_total(self, hold: Hold) -> str:
+        return str(sum((Decimal(seat["price"]) for seat in hold.seats), Decimal("0.00")))
+
+    def get_currency(self, hold: Hold) -> str:
+        return settings.CURRENCY
+
+    def get_seconds_remaining(self, hold: Hold) -> int:
+        if hold.state(self.now()) != Hold.Status.ACTIVE:
+            return 0
+        return int((hold.expires_at - self.now()).total_seconds())

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,14 +16,72 @@ from config.db import is_lock_timeout, set_lock_timeout
 from config.events import log_event
 from config.httpcache import bump
 
-from .exceptions import BookingNotActive, BookingNotFound, SeatTaken, ShowBusy, ShowNotFound, ShowStarted
-from .models import Booking
+from .exceptions import (
+    BookingNotActive,
+    BookingNotFound,
+    HoldLimit,
+    HoldNotActive,
+    HoldNotFound,
+    SeatTaken,
+    ShowBusy,
+    ShowNotFound,
+    ShowStarted,
+)
+from .models import Booking, Hold
 
 
-def taken_seats(*, show: Show, seat_numbers: Sequence[int]) -> list[int]:
-    """Which of these seats an active booking holds (the availability check)."""
-    occupied = Booking.objects.filter(show=show, seat_number__in=seat_numbers, status__in=Booking.OCCUPYING)
-    return sorted(occupied.values_list("seat_number", flat=True))
+def taken_seats(*, show: Show, seat_numbers: Sequence[int], now: datetime) -> list[Booking]:
+    """The availability check: the rows occupying any of these seats, in one query.
+
+    Held rows past their expiry no longer count: they are removed here (with
+    their holds marked expired), under the show's lock like every change of
+    who owns a seat, so expiry needs no background job.
+    """
+    rows = list(Booking.objects.filter(show=show, seat_number__in=seat_numbers, status__in=Booking.OCCUPYING))
+    expired_holds = {row.hold_id for row in rows if row.status == Booking.Status.HELD and row.held_until <= now}
+    if expired_holds:
+        Booking.objects.filter(hold_id__in=expired_holds, status=Booking.Status.HELD).delete()
+        Hold.objects.filter(pk__in=expired_holds, status=Hold.Status.ACTIVE).update(
+            status=Hold.Status.EXPIRED, ended_at=now
+        )
+    return [row for row in rows if row.hold_id not in expired_holds or row.status != Booking.Status.HELD]
+
+
+def _lock_show(show_id: int) -> Show:
+    """The show row is the mutex for its seats: every change of who owns one of
+    its seats (booking, hold, confirm, release) queues here, so a check and the
+    write after it act as one step, and requests for overlapping seats can not
+    deadlock (there is only one lock to take). FOR NO KEY UPDATE, because a
+    plain FOR UPDATE would also block the foreign-key check of every insert.
+    On SQLite this is a no-op; BEGIN IMMEDIATE serialises writers instead."""
+    show = (
+        Show.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("movie", "screen")
+        .filter(pk=show_id)
+        .first()
+    )
+    if show is None:
+        raise ShowNotFound("Show not found.")
+    return show
+
+
+def _take_off_holds(rows: list[Booking], now: datetime) -> None:
+    """Seats of holds that were just booked leave those holds; an emptied hold is done."""
+    for hold in Hold.objects.filter(pk__in={row.hold_id for row in rows}):
+        booked = {row.seat_number for row in rows if row.hold_id == hold.pk}
+        hold.seats = [seat for seat in hold.seats if seat["seat_number"] not in booked]
+        if not hold.seats:
+            hold.status, hold.ended_at = Hold.Status.CONFIRMED, now
+        hold.save(update_fields=["seats", "status", "ended_at"])
+
+
+def _book_rows(rows: list[Booking], reference: uuid.UUID) -> None:
+    """Turn held rows into booked ones, detached from their hold."""
+    Booking.objects.filter(pk__in=[row.pk for row in rows]).update(
+        status=Booking.Status.BOOKED, hold=None, held_until=None, reference=reference
+    )
+    for row in rows:
+        row.status, row.hold, row.held_until, row.reference = Booking.Status.BOOKED, None, None, reference
 
 
 def booking_create(
@@ -49,29 +108,24 @@ def booking_create(
     try:
         with transaction.atomic():
             set_lock_timeout()
-            # The show row is the mutex for its seats, taken once, right before
-            # the check: every booking of this show queues here, so the check
-            # and the insert below act as one step, and two requests for
-            # overlapping seats can not deadlock (there is only one lock to
-            # take). FOR NO KEY UPDATE, because a plain FOR UPDATE would also
-            # block the foreign-key check of every booking insert. On SQLite
-            # this is a no-op; BEGIN IMMEDIATE serialises writers instead.
-            show = (
-                Show.objects.select_for_update(no_key=True, of=("self",))
-                .select_related("movie", "screen")
-                .filter(pk=show_id)
-                .first()
-            )
-            if show is None:
-                raise ShowNotFound("Show not found.")
+            # Locked right before the check, after all validation: the lock is
+            # held only for the check and the writes (see _lock_show).
+            show = _lock_show(show_id)
             if show.date_time <= now:
                 raise ShowStarted("This show has already started; it can no longer be booked.")
             seats = sorted(_seats_of(show, seat_numbers, seat_labels, field))
-            taken = taken_seats(show=show, seat_numbers=seats)
+            occupied = taken_seats(show=show, seat_numbers=seats, now=now)
+            # Seats the caller holds are theirs to book: the hold gives them up.
+            mine = [row for row in occupied if row.status == Booking.Status.HELD and row.user_id == user.pk]
+            taken = sorted(row.seat_number for row in occupied if row not in mine)
             if taken:
                 raise SeatTaken(taken)
+            if mine:
+                _take_off_holds(mine, now)
+                _book_rows(mine, reference)
+            held = {row.seat_number for row in mine}
             plan = show.screen.plan
-            bookings = Booking.objects.bulk_create(
+            created = Booking.objects.bulk_create(
                 Booking(
                     user=user,
                     show=show,
@@ -82,7 +136,9 @@ def booking_create(
                     reference=reference,
                 )
                 for seat in map(plan.seat, seats)
+                if seat.number not in held
             )
+            bookings = sorted([*mine, *created], key=lambda booking: booking.seat_number)
             # Once the bookings are committed, never for a rolled-back attempt:
             # seat counts change (cached reads) and the event is logged.
             transaction.on_commit(lambda: bump("seats"))
@@ -164,3 +220,207 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
             raise ShowBusy("This booking is being changed right now; try again in a moment.") from exc
         raise
     return booking
+
+
+# Holds
+
+
+def _in_transaction_with_show_lock(action: str, work: Callable[[], object]):
+    """Run ``work`` in a transaction with a bounded lock wait; a lock timeout is a 503."""
+    try:
+        with transaction.atomic():
+            set_lock_timeout()
+            return work()
+    except OperationalError as exc:
+        if is_lock_timeout(exc):
+            log_event("lock_timeout", level=logging.WARNING, action=action)
+            raise ShowBusy("This show is very busy right now; nothing changed. Try again in a moment.") from exc
+        raise
+
+
+def hold_create(
+    *, user: User, show_id: int, seat_numbers: Sequence[int] = (), seat_labels: Sequence[str] = (), field: str
+) -> Hold:
+    """Hold seats for ``user`` during checkout, all of them or none.
+
+    Raises the errors of booking_create, and HoldLimit when the customer
+    already has HOLD_MAX_PER_SHOW active holds for this show.
+    """
+    now = timezone.now()
+
+    def create() -> Hold:
+        show = _lock_show(show_id)
+        if show.date_time <= now:
+            raise ShowStarted("This show has already started; its seats can no longer be held.")
+        seats = sorted(_seats_of(show, seat_numbers, seat_labels, field))
+        active = Hold.objects.filter(user=user, show=show, status=Hold.Status.ACTIVE, expires_at__gt=now)
+        if active.count() >= settings.HOLD_MAX_PER_SHOW:
+            raise HoldLimit(
+                f"You already hold seats for this show (hold {active.first().pk}); confirm or release it first.",
+                hold=active.first().pk,
+            )
+        taken = sorted(row.seat_number for row in taken_seats(show=show, seat_numbers=seats, now=now))
+        if taken:
+            raise SeatTaken(taken)
+        plan = show.screen.plan
+        quoted = [plan.seat(number) for number in seats]
+        hold = Hold.objects.create(
+            user=user,
+            show=show,
+            seats=[{"seat_number": s.number, "label": s.label, "price": str(show.price_of(s))} for s in quoted],
+            created_at=now,
+            expires_at=now + timedelta(minutes=settings.HOLD_MINUTES),
+        )
+        Booking.objects.bulk_create(
+            Booking(
+                user=user,
+                show=show,
+                seat_number=seat.number,
+                seat_label=seat.label,
+                price=show.price_of(seat),
+                currency=settings.CURRENCY,
+                reference=hold.reference,
+                status=Booking.Status.HELD,
+                hold=hold,
+                held_until=hold.expires_at,
+            )
+            for seat in quoted
+        )
+        transaction.on_commit(lambda: bump("seats"))
+        transaction.on_commit(
+            lambda: log_event("hold_created", hold_id=hold.pk, user_id=user.pk, show_id=show_id, seats=seats)
+        )
+        return hold
+
+    try:
+        return _in_transaction_with_show_lock("hold", create)
+    except SeatTaken as exc:
+        log_event("hold_refused", user_id=user.pk, show_id=show_id, seats=exc.extra["seat_numbers"])
+        raise
+
+
+def _locked_hold(*, hold_id: int, user: User) -> Hold:
+    """The caller's hold, with its show locked first (the order every seat change uses), then itself."""
+    show_id = Hold.objects.filter(pk=hold_id, user=user).values_list("show_id", flat=True).first()
+    if show_id is None:
+        raise HoldNotFound("Hold not found.")
+    _lock_show(show_id)
+    return Hold.objects.select_for_update().get(pk=hold_id)
+
+
+def hold_extend(*, hold_id: int, user: User) -> Hold:
+    """Give an active hold more time, once: HOLD_MINUTES more, up to HOLD_MAX_LIFETIME_MINUTES in all."""
+    now = timezone.now()
+
+    def extend() -> Hold:
+        hold = _locked_hold(hold_id=hold_id, user=user)
+        if hold.state(now) != Hold.Status.ACTIVE:
+            raise HoldNotActive(f"This hold is {hold.state(now)}; only an active hold can be extended.")
+        if hold.extended:
+            raise HoldNotActive("This hold has already been extended once.")
+        ceiling = hold.created_at + timedelta(minutes=settings.HOLD_MAX_LIFETIME_MINUTES)
+        expires = min(hold.expires_at + timedelta(minutes=settings.HOLD_MINUTES), ceiling)
+        if expires <= hold.expires_at:
+            raise HoldNotActive("This hold has reached its longest lifetime.")
+        hold.expires_at, hold.extended = expires, True
+        hold.save(update_fields=["expires_at", "extended"])
+        hold.rows.filter(status=Booking.Status.HELD).update(held_until=expires)
+        return hold
+
+    return _in_transaction_with_show_lock("extend", extend)
+
+
+def hold_release(*, hold_id: int, user: User) -> None:
+    """Give the seats back at once. Releasing an ended hold changes nothing; a confirmed one can not be."""
+    now = timezone.now()
+
+    def release() -> None:
+        hold = _locked_hold(hold_id=hold_id, user=user)
+        if hold.status == Hold.Status.CONFIRMED:
+            raise HoldNotActive("This hold is confirmed: its seats are booked. Cancel the bookings instead.")
+        hold.rows.filter(status=Booking.Status.HELD).delete()
+        if hold.status == Hold.Status.ACTIVE:
+            hold.status, hold.ended_at = Hold.Status.RELEASED, now
+            hold.save(update_fields=["status", "ended_at"])
+            transaction.on_commit(lambda: bump("seats"))
+            transaction.on_commit(lambda: log_event("hold_released", hold_id=hold.pk, user_id=user.pk))
+
+    _in_transaction_with_show_lock("release", release)
+
+
+def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
+    """Book the held seats: the hold becomes a purchase under its reference.
+
+    An expired hold can still be confirmed if every one of its seats is still
+    free: checked under the show's lock like any booking, SeatTaken otherwise.
+    """
+    now = timezone.now()
+
+    def confirm() -> list[Booking]:
+        hold = _locked_hold(hold_id=hold_id, user=user)
+        if hold.status in (Hold.Status.CONFIRMED, Hold.Status.RELEASED):
+            raise HoldNotActive(f"This hold is already {hold.status}.")
+        show = hold.show
+        if show.date_time <= now:
+            raise ShowStarted("This show has already started; it can no longer be booked.")
+        numbers = [seat["seat_number"] for seat in hold.seats]
+        occupied = taken_seats(show=show, seat_numbers=numbers, now=now)
+        mine = [row for row in occupied if row.hold_id == hold.pk]
+        taken = sorted(row.seat_number for row in occupied if row.hold_id != hold.pk)
+        if taken:
+            raise SeatTaken(taken)
+        # Rows an expiry removed come back at the price quoted with the hold.
+        kept = {row.seat_number for row in mine}
+        Booking.objects.bulk_create(
+            Booking(
+                user=user,
+                show=show,
+                seat_number=seat["seat_number"],
+                seat_label=seat["label"],
+                price=seat["price"],
+                currency=settings.CURRENCY,
+                reference=hold.reference,
+            )
+            for seat in hold.seats
+            if seat["seat_number"] not in kept
+        )
+        _book_rows(mine, hold.reference)
+        hold.status, hold.ended_at = Hold.Status.CONFIRMED, now
+        hold.save(update_fields=["status", "ended_at"])
+        bookings = list(
+            Booking.objects.filter(reference=hold.reference, status=Booking.Status.BOOKED).order_by("seat_number")
+        )
+        transaction.on_commit(lambda: bump("seats"))
+        transaction.on_commit(
+            lambda: log_event("hold_confirmed", hold_id=hold.pk, user_id=user.pk, show_id=show.pk, seats=numbers)
+        )
+        return bookings
+
+    return _in_transaction_with_show_lock("confirm", confirm)
+
+
+def holds_expire(*, now: datetime | None = None) -> tuple[int, int]:
+    """Mark active holds past their expiry as expired and free their rows; delete
+    holds that ended more than HOLD_RETENTION_DAYS ago. Returns (expired, deleted).
+
+    Readers already treat such holds as expired; this only tidies up. Each show
+    is locked while its holds are expired, as for every change of seat owners.
+    """
+    now = now or timezone.now()
+    expired = 0
+    for show_id in set(
+        Hold.objects.filter(status=Hold.Status.ACTIVE, expires_at__lte=now).values_list("show_id", flat=True)
+    ):
+
+        def expire(show_id: int = show_id) -> int:
+            _lock_show(show_id)
+            holds = Hold.objects.filter(show_id=show_id, status=Hold.Status.ACTIVE, expires_at__lte=now)
+            Booking.objects.filter(hold__in=holds, status=Booking.Status.HELD).delete()
+            return holds.update(status=Hold.Status.EXPIRED, ended_at=now)
+
+        expired += _in_transaction_with_show_lock("expire", expire)
+    if expired:
+        bump("seats")
+    retention = now - timedelta(days=settings.HOLD_RETENTION_DAYS)
+    deleted, _ = Hold.objects.exclude(status=Hold.Status.ACTIVE).filter(ended_at__lt=retention).delete()
+    return expired, deleted

@@ -7,6 +7,7 @@ router = Router()
 router.register("shows", views.ShowSeatsViewSet, basename="show-seats")
 router.register("my-bookings", views.MyBookingViewSet, basename="my-booking")
 router.register("bookings", views.BookingViewSet, basename="booking")
+router.register("holds", views.HoldViewSet, basename="hold")
 router.register("reports/shows", views.ShowReportViewSet, basename="report-show")
 router.register("reports/movies", views.MovieReportViewSet, basename="report-movie")
 

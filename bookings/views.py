@@ -9,15 +9,17 @@ from catalog.models import Show
 from config.httpcache import CachedReadMixin
 from config.routers import ID_PATTERN
 from config.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409, ERROR_422, ERROR_429, ERROR_503
-from config.throttling import BookingThrottle
+from config.throttling import BookingThrottle, ReadThrottle
 
 from . import reports, selectors, services
 from .filters import BookingFilter, ReportFilter
 from .idempotency import HEADER, idempotent
-from .models import Booking
+from .models import Booking, Hold
 from .serializers import (
     BookingCreateSerializer,
     BookingSerializer,
+    HoldCreateSerializer,
+    HoldSerializer,
     MovieReportSerializer,
     PurchaseSerializer,
     SeatMapSerializer,
@@ -60,7 +62,8 @@ class ShowSeatsViewSet(CachedReadMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], permission_classes=[permissions.AllowAny])
     def seats(self, request, pk=None):
         def seat_map(request, pk):
-            return Response(SeatMapSerializer(selectors.seat_map(show_id=int(pk))).data)
+            user = request.user if request.user.is_authenticated else None
+            return Response(SeatMapSerializer(selectors.seat_map(show_id=int(pk), user=user)).data)
 
         return self.cached(request, seat_map, pk=pk)
 
@@ -100,6 +103,88 @@ class ShowSeatsViewSet(CachedReadMixin, viewsets.GenericViewSet):
             )
             body = BookingSerializer(bookings[0]) if data["single"] else PurchaseSerializer.of(bookings)
             return Response(body.data, status=status.HTTP_201_CREATED)
+
+        return idempotent(request, perform)
+
+    @extend_schema(
+        summary="Hold seats during checkout (all or nothing); confirm the hold to book them",
+        description=(
+            "The seats are reserved for the caller until `expires_at` (HOLD_MINUTES, 8 by default), "
+            "then free again without any action. Seats as in booking: `seat_numbers`, `seat_labels` "
+            "or `seat_number`. One active hold per show and customer by default."
+        ),
+        request=HoldCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={201: HoldSerializer, **IDEMPOTENT_ERRORS},
+        tags=["holds"],
+    )
+    @action(detail=True, methods=["post"], throttle_classes=[BookingThrottle])
+    def holds(self, request, pk=None):
+        serializer = HoldCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+
+        def perform() -> Response:
+            hold = services.hold_create(
+                user=request.user,
+                show_id=int(pk),
+                seat_numbers=data["seat_numbers"],
+                seat_labels=data["seat_labels"],
+                field=data["field"],
+            )
+            return Response(HoldSerializer(hold).data, status=status.HTTP_201_CREATED)
+
+        return idempotent(request, perform)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="One of the caller's holds, with the seconds it has left",
+        responses={200: HoldSerializer, 401: ERROR_401, 404: ERROR_404},
+        tags=["holds"],
+    ),
+    destroy=extend_schema(
+        summary="Release a hold: its seats are free at once",
+        responses={204: None, 401: ERROR_401, 404: ERROR_404, 409: ERROR_409},
+        tags=["holds"],
+    ),
+)
+class HoldViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    serializer_class = HoldSerializer
+    lookup_value_regex = ID_PATTERN
+    throttle_classes = [ReadThrottle, BookingThrottle]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Hold.objects.none()
+        return Hold.objects.filter(user=self.request.user)
+
+    def destroy(self, request, pk=None):
+        services.hold_release(hold_id=int(pk), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Extend a hold once, by the hold duration, up to its longest lifetime",
+        request=None,
+        responses={200: HoldSerializer, 401: ERROR_401, 404: ERROR_404, 409: ERROR_409},
+        tags=["holds"],
+    )
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        return Response(HoldSerializer(services.hold_extend(hold_id=int(pk), user=request.user)).data)
+
+    @extend_schema(
+        summary="Confirm a hold: book its seats (an expired hold only if all are still free)",
+        request=None,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={201: PurchaseSerializer, **IDEMPOTENT_ERRORS},
+        tags=["holds"],
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        def perform() -> Response:
+            bookings = services.hold_confirm(hold_id=int(pk), user=request.user)
+            return Response(PurchaseSerializer.of(bookings).data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, perform)
 

@@ -9,7 +9,7 @@ from config.exceptions import ServiceError
 
 from . import services
 from .models import Genre, Movie, Screen, Show
-from .selectors import TAKEN_SEATS
+from .selectors import taken_seats
 
 SHOW_FIELDS = ["movie", "screen", "date_time", "price", "tier_prices"]
 
@@ -127,10 +127,10 @@ class ShowAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(booked=TAKEN_SEATS, sold=Sum("bookings__price", filter=Q(bookings__status="booked")))
+            .annotate(booked=taken_seats(), sold=Sum("bookings__price", filter=Q(bookings__status="booked")))
         )
 
-    @admin.display(description="booked", ordering="booked")
+    @admin.display(description="taken", ordering="booked")
     def booked_seats(self, show: Show) -> int:
         return show.booked
 

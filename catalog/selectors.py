@@ -5,9 +5,15 @@ from django.utils import timezone
 
 from .models import Movie, Show
 
-# Catalog does not import the bookings app; it counts taken seats through the
-# reverse relation that Booking.show declares (related_name="bookings").
-TAKEN_SEATS = Count("bookings", filter=Q(bookings__status="booked"))
+
+def taken_seats() -> Count:
+    """Seats sold or held by a hold that has not expired, counted per show.
+
+    Catalog does not import the bookings app; it counts through the reverse
+    relation that Booking.show declares (related_name="bookings").
+    """
+    held = Q(bookings__status="held", bookings__held_until__gt=timezone.now())
+    return Count("bookings", filter=Q(bookings__status="booked") | held)
 
 
 def movie_queryset() -> QuerySet[Movie]:
@@ -22,7 +28,7 @@ def show_queryset() -> QuerySet[Show]:
     """Shows with their movie, screen and ``available_seats``, in one query."""
     return (
         Show.objects.select_related("movie", "screen")
-        .annotate(available_seats=F("screen__capacity") - TAKEN_SEATS)
+        .annotate(available_seats=F("screen__capacity") - taken_seats())
         # Meta.ordering does not apply to aggregated queries.
         .order_by("date_time", "id")
     )

@@ -68,5 +68,6 @@ class AutoSchema(openapi.AutoSchema):
         return dict(sorted(responses.items()))
 
     def _throttles_method(self, throttle) -> bool:
-        reads_only = getattr(throttle, "scope", None) == "reads"
-        return self.method in ("GET", "HEAD") if reads_only else True
+        reading = self.method in ("GET", "HEAD")
+        scope = getattr(throttle, "scope", None)
+        return reading if scope == "reads" else not reading if scope == "bookings" else True

@@ -268,6 +268,14 @@ BOOKING_MAX_SEATS = env_int("BOOKING_MAX_SEATS", 10)  # seats in one request
 BOOKING_LOCK_TIMEOUT_MS = env_int("BOOKING_LOCK_TIMEOUT_MS", 3000)
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 
+# Seat holds: how long seats stay reserved during checkout, how far one
+# extension can take a hold, and how many a customer may have.
+HOLD_MINUTES = env_int("HOLD_MINUTES", 8)
+HOLD_MAX_LIFETIME_MINUTES = env_int("HOLD_MAX_LIFETIME_MINUTES", 20)
+HOLD_MAX_SEATS = env_int("HOLD_MAX_SEATS", 10)
+HOLD_MAX_PER_SHOW = env_int("HOLD_MAX_PER_SHOW", 1)  # active holds per customer per show
+HOLD_RETENTION_DAYS = env_int("HOLD_RETENTION_DAYS", 7)  # ended holds are deleted after this
+
 # The cinema: prices are in one currency; a screen needs this long between the
 # end of one show and the start of the next.
 CURRENCY = os.environ.get("CINEMA_CURRENCY", "EUR")

@@ -100,6 +100,10 @@ class BookingThrottle(Throttle):
 
     scope = "bookings"
 
+    def allow_request(self, request, view) -> bool:
+        # Only changes count: a customer watching a hold's countdown is not booking.
+        return request.method in ("GET", "HEAD") or super().allow_request(request, view)
+
     def get_cache_key(self, request, view) -> str | None:
         if not request.user.is_authenticated:
             return None
