@@ -3,11 +3,13 @@ import json
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from threading import Barrier
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -117,6 +119,27 @@ def events():
     old = handler.setStream(stream)
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
     handler.setStream(old)
+
+
+class Clock:
+    """A stand-in for django.utils.timezone.now that only moves when told to."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Control the time the services see (holds expire in minutes; tests do not wait)."""
+    fake = Clock(timezone.now())
+    monkeypatch.setattr(timezone, "now", fake)
+    return fake
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ from .models import Booking
 
 
 class BookingFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Booking.Status.choices)
+    status = django_filters.ChoiceFilter(
+        choices=[(status, status) for status in (Booking.Status.BOOKED, Booking.Status.CANCELLED)]
+    )
 
     class Meta:
         model = Booking

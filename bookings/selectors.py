@@ -10,11 +10,16 @@ from catalog.models import Show
 
 from .models import Booking
 
+SOLD_OR_CANCELLED = [Booking.Status.BOOKED, Booking.Status.CANCELLED]
+
 
 def booking_list(*, user: User) -> QuerySet[Booking]:
     """A customer's bookings, newest first, with what the response shows of show and movie."""
     return (
-        Booking.objects.filter(user=user).select_related("show__movie", "show__screen").order_by("-created_at", "-id")
+        # Held rows belong to holds (/holds/), not to the customer's bookings.
+        Booking.objects.filter(user=user, status__in=SOLD_OR_CANCELLED)
+        .select_related("show__movie", "show__screen")
+        .order_by("-created_at", "-id")
     )
 
 

@@ -187,7 +187,12 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
     try:
         with transaction.atomic():
             set_lock_timeout()
-            bookings = Booking.objects.select_for_update(of=("self",)).select_related("show__movie", "show__screen")
+            # Held rows are a hold's business: release the hold instead.
+            bookings = (
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("show__movie", "show__screen")
+                .exclude(status=Booking.Status.HELD)
+            )
             if own_only:
                 bookings = bookings.filter(user=by)
             booking = bookings.filter(pk=booking_id).first()
