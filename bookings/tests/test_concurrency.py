@@ -18,7 +18,8 @@ from django.db.models import Count
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from bookings.models import Booking, IdempotencyKey
+from bookings.models import Booking, Hold, IdempotencyKey
+from bookings.services import holds_expire
 from bookings.tests.factories import make_booking
 from catalog.tests.factories import make_show
 from conftest import client_for, post, run_at_once
@@ -36,8 +37,8 @@ def new_clients(count: int) -> list[APIClient]:
     return [client_for(user) for user in new_users(count)]
 
 
-def booked_seat_counts(show) -> Counter:
-    rows = Booking.objects.filter(show=show, status="booked").values("seat_number").annotate(n=Count("id"))
+def booked_seat_counts(show, statuses=("booked",)) -> Counter:
+    rows = Booking.objects.filter(show=show, status__in=statuses).values("seat_number").annotate(n=Count("id"))
     return Counter({row["seat_number"]: row["n"] for row in rows})
 
 
@@ -226,3 +227,73 @@ def test_a_duplicate_of_a_request_still_in_progress_is_409_with_retry_after(post
     assert response.json()["code"] == "idempotency_key_in_progress"
     assert elapsed < 2.5
     assert not Booking.objects.exists()
+
+
+# Holds: one owner per seat at every moment
+
+
+def test_overlapping_holds_at_once_have_disjoint_winners(movie):
+    requests = [[1, 2, 3], [3, 4, 5], [5, 6, 1], [7, 8]]
+    users = new_users(len(requests))
+    for _ in range(3):
+        show = make_show(movie, total_seats=10)
+        url = f"/shows/{show.id}/holds/"
+
+        responses = run_at_once(
+            [post(client_for(u), url, {"seat_numbers": seats}) for u, seats in zip(users, requests, strict=True)]
+        )
+
+        assert sorted(r.status_code for r in responses) == [201, 201, 409, 409]
+        won = [set(seats) for seats, r in zip(requests, responses, strict=True) if r.status_code == 201]
+        assert won[0].isdisjoint(won[1])
+        counts = booked_seat_counts(show, statuses=["held"])
+        assert set(counts.values()) == {1}
+        assert set(counts) == won[0] | won[1]
+
+
+def test_a_hold_and_a_booking_racing_for_one_seat_leave_one_owner(movie):
+    holder, booker = new_clients(2)
+    for _ in range(5):
+        show = make_show(movie, total_seats=5)
+
+        held, booked = run_at_once(
+            [
+                post(holder, f"/shows/{show.id}/holds/", {"seat_numbers": [1]}),
+                post(booker, f"/shows/{show.id}/book/", {"seat_number": 1}),
+            ]
+        )
+
+        assert sorted([held.status_code, booked.status_code]) == [201, 409]
+        assert sum(booked_seat_counts(show, statuses=["held", "booked"]).values()) == 1
+
+
+def test_after_expiry_a_confirm_and_a_new_hold_race_and_one_wins(movie, clock):
+    owner, rival = new_clients(2)
+    for _ in range(5):
+        show = make_show(movie, total_seats=5)
+        hold_id = owner.post(f"/shows/{show.id}/holds/", {"seat_numbers": [1, 2]}, format="json").json()["id"]
+        clock.advance(minutes=9)
+
+        confirmed, held = run_at_once(
+            [post(owner, f"/holds/{hold_id}/confirm/"), post(rival, f"/shows/{show.id}/holds/", {"seat_numbers": [2]})]
+        )
+
+        assert sorted([confirmed.status_code, held.status_code]) == [201, 409]
+        counts = booked_seat_counts(show, statuses=["held", "booked"])
+        assert counts[2] == 1
+        assert set(counts.values()) == {1}
+
+
+def test_a_confirm_racing_the_expiry_job_ends_confirmed_and_whole(movie, user, clock):
+    client = client_for(user)
+    for _ in range(5):
+        show = make_show(movie, total_seats=5)
+        hold_id = client.post(f"/shows/{show.id}/holds/", {"seat_numbers": [1, 2]}, format="json").json()["id"]
+        clock.advance(minutes=9)
+
+        confirmed, _ = run_at_once([post(client, f"/holds/{hold_id}/confirm/"), holds_expire])
+
+        assert confirmed.status_code == 201  # its seats were still free
+        assert booked_seat_counts(show, statuses=["booked"]) == {1: 1, 2: 1}
+        assert not Booking.objects.filter(show=show, status="held").exists()
+        assert Hold.objects.get(pk=hold_id).status == "confirmed"
