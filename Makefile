@@ -8,7 +8,7 @@ BENCH_STAMP := $(VENV)/.bench-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check race fuzz bench clean
+.PHONY: run test e2e screenshots lint check race fuzz bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# Swagger UI and the admin clicked through in headless Chromium (apt-get install chromium).
+e2e: $(STAMP)
+	REQUIRE_E2E=1 $(BIN)/pytest e2e
+
+# The same browser tests, saving the README's pictures to docs/img/.
+screenshots: $(STAMP)
+	REQUIRE_E2E=1 SCREENSHOT_DIR=docs/img $(BIN)/pytest e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

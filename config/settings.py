@@ -259,6 +259,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    # In the order a client meets them.
+    "TAGS": [
+        {"name": "accounts", "description": "Sign up, log in (JWT), refresh, log out, profile."},
+        {"name": "movies", "description": "What is on (public); staff add and change movies."},
+        {"name": "genres", "description": "Genres of movies (public)."},
+        {"name": "screens", "description": "Screens and their seat layouts (public); staff manage them."},
+        {"name": "shows", "description": "Screenings, seat maps and booking."},
+        {"name": "holds", "description": "Hold seats during checkout, then confirm or release."},
+        {"name": "bookings", "description": "The caller's bookings; cancelling."},
+        {"name": "reports", "description": "Occupancy and revenue (staff)."},
+    ],
 }
 
 # Booking rules.

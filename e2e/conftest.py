@@ -1,0 +1,79 @@
+"""Browser tests: Swagger UI and the admin, clicked through in headless Chromium.
+
+They use Debian's Chromium (/usr/bin/chromium, or CHROMIUM) driven by
+Playwright for Python; Playwright's own browser download is never used. Without
+Chromium they skip, unless REQUIRE_E2E=1 (make e2e, CI) makes that a failure.
+Screenshots go to SCREENSHOT_DIR when it is set (make screenshots: docs/img).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# The machines have no internet: without these, Chromium spends its time on
+# refused background connections (updates, sync, field trials).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "e2e" in item.nodeid.split("/")[0]:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_E2E") == "1":
+            pytest.fail(f"REQUIRE_E2E=1 but there is no Chromium at {CHROMIUM}")
+        pytest.skip("browser tests need Chromium (apt-get install chromium); run them with `make e2e`")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the test code's
+    # own ORM calls (setting up data) are plain synchronous calls all the same.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        # launch() gives every run a new, empty profile directory.
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context; records every host the page talks to."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.hosts = set()
+    page.on("request", lambda request: page.hosts.add(urlparse(request.url).hostname))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Save a screenshot under SCREENSHOT_DIR (if set) with a stable name."""
+    folder = os.environ.get("SCREENSHOT_DIR")
+
+    def save(target, name: str) -> None:
+        """``target``: a page or an element."""
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            target.screenshot(path=str(Path(folder) / f"{name}.png"))
+
+    return save
