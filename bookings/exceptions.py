@@ -1,16 +1,6 @@
 from config.exceptions import Busy, Conflict, ServiceError
 
 
-class ShowNotFound(ServiceError):
-    status_code = 404
-    code = "not_found"
-
-
-class BookingNotFound(ServiceError):
-    status_code = 404
-    code = "not_found"
-
-
 class ShowStarted(ServiceError):
     code = "show_started"
 
@@ -44,11 +34,6 @@ class IdempotencyKeyReused(ServiceError):
 class IdempotencyKeyInProgress(Conflict):
     code = "idempotency_key_in_progress"
     headers = {"Retry-After": "1"}
-
-
-class HoldNotFound(ServiceError):
-    status_code = 404
-    code = "not_found"
 
 
 class HoldNotActive(Conflict):

@@ -168,44 +168,42 @@ class SeatMapSerializer(serializers.Serializer):
     layout = SeatRowSerializer(many=True, help_text="Rows front to back, each with its places in order.")
 
 
-def occupancy(sold: int, capacity: int | None) -> float:
-    return round(100 * sold / capacity, 1) if capacity else 0.0
+class ReportRowSerializer(serializers.Serializer):
+    """A report row: who it is about, then seats sold against capacity, and money."""
+
+    seats_sold = serializers.IntegerField()
+    occupancy = serializers.SerializerMethodField(help_text="Seats sold as a percentage of capacity.")
+    revenue = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.SerializerMethodField()
+
+    def get_fields(self):
+        # The row's own fields (who it is about, capacity) first, then the sales.
+        fields = super().get_fields()
+        shared = ["seats_sold", "occupancy", "revenue", "currency"]
+        return {name: fields[name] for name in [*(n for n in fields if n not in shared), *shared]}
+
+    def get_occupancy(self, row) -> float:
+        capacity = self.fields["capacity"].get_attribute(row)
+        return round(100 * row.seats_sold / capacity, 1) if capacity else 0.0
+
+    def get_currency(self, row) -> str:
+        return settings.CURRENCY
 
 
-class ShowReportSerializer(serializers.Serializer):
+class ShowReportSerializer(ReportRowSerializer):
     show = serializers.IntegerField(source="pk")
     movie = serializers.IntegerField(source="movie_id")
     movie_title = serializers.CharField(source="movie.title")
     screen_name = serializers.CharField(source="screen.name")
     date_time = serializers.DateTimeField()
     capacity = serializers.IntegerField(source="screen.capacity")
-    seats_sold = serializers.IntegerField()
-    occupancy = serializers.SerializerMethodField(help_text="Seats sold as a percentage of capacity.")
-    revenue = serializers.DecimalField(max_digits=12, decimal_places=2)
-    currency = serializers.SerializerMethodField()
-
-    def get_occupancy(self, show) -> float:
-        return occupancy(show.seats_sold, show.screen.capacity)
-
-    def get_currency(self, row) -> str:
-        return settings.CURRENCY
 
 
-class MovieReportSerializer(serializers.Serializer):
+class MovieReportSerializer(ReportRowSerializer):
     movie = serializers.IntegerField(source="pk")
     title = serializers.CharField()
     shows = serializers.IntegerField(source="shows_count")
     capacity = serializers.IntegerField(help_text="Seats of all its shows.")
-    seats_sold = serializers.IntegerField()
-    occupancy = serializers.SerializerMethodField(help_text="Seats sold as a percentage of capacity.")
-    revenue = serializers.DecimalField(max_digits=12, decimal_places=2)
-    currency = serializers.SerializerMethodField()
-
-    def get_occupancy(self, movie) -> float:
-        return occupancy(movie.seats_sold, movie.capacity)
-
-    def get_currency(self, row) -> str:
-        return settings.CURRENCY
 
 
 class HoldCreateSerializer(BookingCreateSerializer):

@@ -11,20 +11,19 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from catalog.layouts import Seat
 from catalog.models import Show
 from config.db import is_lock_timeout, set_lock_timeout
 from config.events import log_event
+from config.exceptions import NotFound
 from config.httpcache import bump
 
 from .exceptions import (
     BookingNotActive,
-    BookingNotFound,
     HoldLimit,
     HoldNotActive,
-    HoldNotFound,
     SeatTaken,
     ShowBusy,
-    ShowNotFound,
     ShowStarted,
 )
 from .models import Booking, Hold
@@ -61,7 +60,7 @@ def _lock_show(show_id: int) -> Show:
         .first()
     )
     if show is None:
-        raise ShowNotFound("Show not found.")
+        raise NotFound("Show not found.")
     return show
 
 
@@ -73,6 +72,20 @@ def _take_off_holds(rows: list[Booking], now: datetime) -> None:
         if not hold.seats:
             hold.status, hold.ended_at = Hold.Status.CONFIRMED, now
         hold.save(update_fields=["seats", "status", "ended_at"])
+
+
+def _new_row(*, user: User, show: Show, seat: Seat, price, reference: uuid.UUID, **fields) -> Booking:
+    """An unsaved row for one seat, with the label, price and currency of the moment."""
+    return Booking(
+        user=user,
+        show=show,
+        seat_number=seat.number,
+        seat_label=seat.label,
+        price=price,
+        currency=settings.CURRENCY,
+        reference=reference,
+        **fields,
+    )
 
 
 def _book_rows(rows: list[Booking], reference: uuid.UUID) -> None:
@@ -96,7 +109,7 @@ def booking_create(
 
     Seats come as numbers or as normalized labels ("F7"). The bookings share
     one ``reference`` (one purchase) and keep the price, currency and label
-    of the moment. Raises ShowNotFound, ShowStarted, ValidationError under
+    of the moment. Raises NotFound, ShowStarted, ValidationError under
     ``field`` for seats the screen does not have, SeatTaken naming every taken
     seat, or ShowBusy when the show's lock can not be had in time. The caller
     has checked the input's shape (distinct, positive, well-formed), so the
@@ -126,15 +139,7 @@ def booking_create(
             held = {row.seat_number for row in mine}
             plan = show.screen.plan
             created = Booking.objects.bulk_create(
-                Booking(
-                    user=user,
-                    show=show,
-                    seat_number=seat.number,
-                    seat_label=seat.label,
-                    price=show.price_of(seat),
-                    currency=settings.CURRENCY,
-                    reference=reference,
-                )
+                _new_row(user=user, show=show, seat=seat, price=show.price_of(seat), reference=reference)
                 for seat in map(plan.seat, seats)
                 if seat.number not in held
             )
@@ -197,7 +202,7 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
                 bookings = bookings.filter(user=by)
             booking = bookings.filter(pk=booking_id).first()
             if booking is None:
-                raise BookingNotFound("Booking not found.")
+                raise NotFound("Booking not found.")
             if booking.status != Booking.Status.BOOKED:
                 raise BookingNotActive("This booking is already cancelled.")
             now = timezone.now()
@@ -277,13 +282,11 @@ def hold_create(
             expires_at=now + timedelta(minutes=settings.HOLD_MINUTES),
         )
         Booking.objects.bulk_create(
-            Booking(
+            _new_row(
                 user=user,
                 show=show,
-                seat_number=seat.number,
-                seat_label=seat.label,
+                seat=seat,
                 price=show.price_of(seat),
-                currency=settings.CURRENCY,
                 reference=hold.reference,
                 status=Booking.Status.HELD,
                 hold=hold,
@@ -308,7 +311,7 @@ def _locked_hold(*, hold_id: int, user: User) -> Hold:
     """The caller's hold, with its show locked first (the order every seat change uses), then itself."""
     show_id = Hold.objects.filter(pk=hold_id, user=user).values_list("show_id", flat=True).first()
     if show_id is None:
-        raise HoldNotFound("Hold not found.")
+        raise NotFound("Hold not found.")
     _lock_show(show_id)
     return Hold.objects.select_for_update().get(pk=hold_id)
 
@@ -376,15 +379,10 @@ def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
             raise SeatTaken(taken)
         # Rows an expiry removed come back at the price quoted with the hold.
         kept = {row.seat_number for row in mine}
+        plan = show.screen.plan
         Booking.objects.bulk_create(
-            Booking(
-                user=user,
-                show=show,
-                seat_number=seat["seat_number"],
-                seat_label=seat["label"],
-                price=seat["price"],
-                currency=settings.CURRENCY,
-                reference=hold.reference,
+            _new_row(
+                user=user, show=show, seat=plan.seat(seat["seat_number"]), price=seat["price"], reference=hold.reference
             )
             for seat in hold.seats
             if seat["seat_number"] not in kept

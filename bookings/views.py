@@ -67,6 +67,16 @@ class ShowSeatsViewSet(CachedReadMixin, viewsets.GenericViewSet):
 
         return self.cached(request, seat_map, pk=pk)
 
+    @staticmethod
+    def seats_asked(request, serializer_class, pk) -> tuple[dict, bool]:
+        """The seats of a book or hold request, checked (400 if malformed), as the
+        service's arguments; and whether the single seat_number form was used."""
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        arguments = {name: data[name] for name in ("seat_numbers", "seat_labels", "field")}
+        return {"user": request.user, "show_id": int(pk), **arguments}, data["single"]
+
     @extend_schema(
         summary="Book one seat, or several seats all or nothing",
         description=(
@@ -89,19 +99,11 @@ class ShowSeatsViewSet(CachedReadMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], throttle_classes=[BookingThrottle])
     def book(self, request, pk=None):
-        serializer = BookingCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        seats, single = self.seats_asked(request, BookingCreateSerializer, pk)
 
         def perform() -> Response:
-            bookings = services.booking_create(
-                user=request.user,
-                show_id=int(pk),
-                seat_numbers=data["seat_numbers"],
-                seat_labels=data["seat_labels"],
-                field=data["field"],
-            )
-            body = BookingSerializer(bookings[0]) if data["single"] else PurchaseSerializer.of(bookings)
+            bookings = services.booking_create(**seats)
+            body = BookingSerializer(bookings[0]) if single else PurchaseSerializer.of(bookings)
             return Response(body.data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, perform)
@@ -120,18 +122,10 @@ class ShowSeatsViewSet(CachedReadMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], throttle_classes=[BookingThrottle])
     def holds(self, request, pk=None):
-        serializer = HoldCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        seats, _ = self.seats_asked(request, HoldCreateSerializer, pk)
 
         def perform() -> Response:
-            hold = services.hold_create(
-                user=request.user,
-                show_id=int(pk),
-                seat_numbers=data["seat_numbers"],
-                seat_labels=data["seat_labels"],
-                field=data["field"],
-            )
+            hold = services.hold_create(**seats)
             return Response(HoldSerializer(hold).data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, perform)

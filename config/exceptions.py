@@ -34,6 +34,11 @@ class ServiceError(Exception):
         self.extra = extra
 
 
+class NotFound(ServiceError):
+    status_code = 404
+    code = "not_found"
+
+
 class Conflict(ServiceError):
     status_code = 409
     code = "conflict"
