@@ -10,6 +10,12 @@ What a response shows is tracked by version counters. Catalog writes bump
 depends on, and the counters are part of the cache key, so a bump retires
 every older entry at once.
 
+Holds lapse by the clock, with no write to bump a counter, so answers that
+show seats (scope "seats") are kept at most HTTP_CACHE_SEATS_SECONDS: an
+anonymous seat map may show a lapsed hold as held for that long. Booking and
+holding always check the database itself, and requests with a token are
+never served from the cache.
+
 The counters live in the default cache. With REDIS_URL every app server sees
 every bump; without it each process only sees its own, so entries then expire
 after HTTP_CACHE_SECONDS (a few seconds) to bound how stale another
@@ -49,6 +55,12 @@ class CachedReadMixin:
     def retrieve(self, request, *args, **kwargs):
         return self.cached(request, super().retrieve, *args, **kwargs)
 
+    @staticmethod
+    def cache_seconds(scopes: tuple[str, ...]) -> int:
+        if "seats" in scopes:
+            return min(settings.HTTP_CACHE_SECONDS, settings.HTTP_CACHE_SEATS_SECONDS)
+        return settings.HTTP_CACHE_SECONDS
+
     def cached(self, request, handler, *args, scopes: tuple[str, ...] | None = None, **kwargs):
         """``handler``'s answer, from the cache when nothing in ``scopes`` changed since."""
         # A token may belong to staff, who can see more: only anonymous reads are shared.
@@ -66,7 +78,7 @@ class CachedReadMixin:
             response = self.finalize_response(request, response, *args, **kwargs)
             content = response.render().content
             entry = {"content": content, "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"'}
-            cache.set(key, entry, settings.HTTP_CACHE_SECONDS)
+            cache.set(key, entry, self.cache_seconds(scopes or self.cache_scopes))
         if entry["etag"] in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
         else:

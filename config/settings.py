@@ -221,6 +221,8 @@ HTTP_CACHE = env_bool("DJANGO_HTTP_CACHE", True)
 # it; without, each process counts on its own (local memory).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HTTP_CACHE_SECONDS = env_int("DJANGO_HTTP_CACHE_SECONDS", 300 if REDIS_URL else 3)
+# Answers showing seats: holds lapse without a write that would retire them.
+HTTP_CACHE_SEATS_SECONDS = env_int("DJANGO_HTTP_CACHE_SEATS_SECONDS", 5)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "booking"}

@@ -92,3 +92,20 @@ def test_the_query_string_is_part_of_the_key(api_client, movie):
 
     assert api_client.get("/shows/", {"movie": movie.id}).json()["count"] == 1
     assert api_client.get("/shows/", {"movie": movie.id + 1000}).status_code == 400
+
+
+def test_answers_showing_seats_are_kept_only_a_few_seconds_because_holds_lapse_by_the_clock(
+    api_client, movie, show, settings, monkeypatch
+):
+    settings.HTTP_CACHE_SECONDS, settings.HTTP_CACHE_SEATS_SECONDS = 300, 5
+    kept = {}
+    real_set = cache.set
+    monkeypatch.setattr(
+        cache, "set", lambda key, value, timeout=None: kept.setdefault(key, timeout) or real_set(key, value, timeout)
+    )
+
+    api_client.get("/movies/")
+    api_client.get(f"/shows/{show.id}/seats/")
+    api_client.get("/shows/")
+
+    assert sorted(kept.values()) == [5, 5, 300]
