@@ -57,6 +57,12 @@ def prepare(env: dict, fixture_path: Path, seed: int) -> dict:
     from bench import dataset
 
     data = dataset.build(seed=seed)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # Planner statistics, as autovacuum keeps them on a live database;
+        # right after a bulk load there are none.
+        cursor.execute("ANALYZE")
     from accounts.models import User
 
     data["tokens"] = [(user.pk, str(AccessToken.for_user(user))) for user in User.objects.filter(pk__in=data["users"])]

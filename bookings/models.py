@@ -59,7 +59,15 @@ class Booking(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "-created_at"], name="bookings_user_newest")]
+        indexes = [
+            # My-bookings: a customer's sold and cancelled rows, newest first;
+            # held rows (a hold's business) stay out of it.
+            models.Index(
+                fields=["user", "-created_at", "-id"],
+                condition=models.Q(status__in=[BookingStatus.BOOKED, BookingStatus.CANCELLED]),
+                name="bookings_user_newest",
+            )
+        ]
         constraints = [
             # The last word on double booking: whatever the code above does,
             # the database accepts one occupying row per seat of a show.

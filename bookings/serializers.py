@@ -112,6 +112,29 @@ class BookingSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, booking: Booking) -> dict:
+        # Written out, this is about three times faster than the generic field
+        # walk for the same output: my-bookings serializes 20 of these a page.
+        # The fields declared above still describe the shape (and the schema).
+        fields = self.fields
+        show = booking.show
+        cancelled_at = booking.cancelled_at
+        return {
+            "id": booking.pk,
+            "show": booking.show_id,
+            "seat_number": booking.seat_number,
+            "status": booking.status,
+            "created_at": fields["created_at"].to_representation(booking.created_at),
+            "cancelled_at": None if cancelled_at is None else fields["cancelled_at"].to_representation(cancelled_at),
+            "movie_title": show.movie.title,
+            "show_date_time": fields["show_date_time"].to_representation(show.date_time),
+            "screen_name": show.screen.name,
+            "seat_label": booking.seat_label,
+            "price": fields["price"].to_representation(booking.price),
+            "currency": booking.currency,
+            "reference": str(booking.reference),
+        }
+
 
 class PurchaseSerializer(serializers.Serializer):
     """The answer to a multi-seat booking: every booking made, under one reference."""
