@@ -10,6 +10,8 @@ from django.db import models
 
 from .layouts import STANDARD, Seat, SeatPlan
 
+MAX_DURATION_MINUTES = 600
+
 
 class Genre(models.Model):
     name = models.CharField(max_length=50, unique=True)
@@ -25,7 +27,9 @@ class Genre(models.Model):
 class Movie(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    duration_minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(600)])
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)]
+    )
     genres = models.ManyToManyField(Genre, blank=True, related_name="movies")
     release_date = models.DateField(null=True, blank=True)
     language = models.CharField(max_length=50, blank=True)
@@ -37,7 +41,7 @@ class Movie(models.Model):
         indexes = [models.Index(fields=["title"]), models.Index(fields=["release_date"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=600),
+                condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=MAX_DURATION_MINUTES),
                 name="catalog_movie_duration_range",
             ),
         ]

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from .exceptions import HasBookings
 from .layouts import STANDARD, SeatPlan, rows_of
-from .models import Movie, Screen, Show
+from .models import MAX_DURATION_MINUTES, Movie, Screen, Show
 
 MAX_PRICE = Decimal("999999.99")
-LONGEST_MOVIE = timedelta(minutes=600)
+LONGEST_MOVIE = timedelta(minutes=MAX_DURATION_MINUTES)
 
 
 def _delete(obj: Movie | Show | Screen, what: str, advice: str) -> None:
