@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +30,9 @@ import psycopg
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from scripts.servers import ServerDidNotStart, wait_until_up  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/booking_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"  # as in production: shared cache; BENCH_REDIS_URL= to go without
 SCENARIOS = ["baseline", "movies", "shows_by_date", "seat_map", "my_bookings", "book_spread", "book_premiere"]
@@ -48,7 +50,6 @@ def recreate_database(url: str) -> None:
 def prepare(env: dict, fixture_path: Path, seed: int) -> dict:
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -72,19 +73,19 @@ def prepare(env: dict, fixture_path: Path, seed: int) -> dict:
     return data
 
 
-def serve(env: dict, port: int, args) -> subprocess.Popen:
+def serve(env: dict, port: int, args, log: Path) -> subprocess.Popen:
     command = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers)]
     if args.worker_class == "gthread":
         command += ["-k", "gthread", "--threads", str(args.threads)]
-    server = subprocess.Popen(command, cwd=ROOT, env={**env, "PYTHONUNBUFFERED": "1"}, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
+    server = subprocess.Popen(
+        command, cwd=ROOT, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=log.open("ab"), stderr=subprocess.STDOUT
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", name=f"gunicorn on port {port}", log=log, process=server)
+    except ServerDidNotStart as error:
+        server.terminate()
+        raise SystemExit(str(error)) from None
+    return server
 
 
 def drive(scenario: str, seconds: int, clients: int, port: int, work: Path, fixture: Path) -> dict:
@@ -237,7 +238,7 @@ def main() -> int:
     data = prepare(env, fixture, args.seed)
     print(f"data set: {data['counts']} in {time.monotonic() - started:.1f}s", flush=True)
 
-    server = serve(env, args.port, args)
+    server = serve(env, args.port, args, work / "gunicorn.log")
     results = []
     try:
         drive("movies", 3, args.clients, args.port, work, fixture)  # warm-up, not recorded

@@ -25,7 +25,7 @@ user, _ = User.objects.get_or_create(username='fuzzer', defaults={'is_staff': Tr
 print(RefreshToken.for_user(user).access_token)")
 .venv/bin/gunicorn config.wsgi -b "127.0.0.1:$PORT" -w 2 --pid "$work/pid" --daemon --error-logfile "$work/errors.log"
 trap 'kill $(cat "$work/pid") 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+.venv/bin/python scripts/servers.py "http://127.0.0.1:$PORT/healthz" --name "gunicorn (fuzzing)" --log "$work/errors.log"
 
 .venv/bin/st run "http://127.0.0.1:$PORT/api/schema/" \
   --header "Authorization: Bearer $TOKEN" \

@@ -19,6 +19,7 @@ import random
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -30,6 +31,9 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from scripts.servers import ServerDidNotStart, wait_until_up  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/booking_race"
 
 
@@ -73,7 +77,7 @@ def prepare(seats: int, users: int) -> tuple[int, list[tuple[int, str]]]:
     return show.id, customers
 
 
-def start_server(port: int, env: dict) -> subprocess.Popen:
+def start_server(port: int, env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -87,17 +91,9 @@ def start_server(port: int, env: dict) -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
     )
-
-
-def wait_until_up(port: int, show_id: int) -> None:
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/shows/{show_id}/", timeout=1)
-            return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)
-    raise SystemExit(f"server on port {port} did not start")
 
 
 def attempt(port: int, show_id: int, token: str, body: dict) -> tuple[int, dict]:
@@ -171,10 +167,19 @@ def main() -> int:
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     show_id, customers = prepare(args.seats, args.users)
 
-    servers = [start_server(port, env) for port in args.ports]
+    logs = {port: Path(tempfile.mkstemp(prefix=f"race-{port}-", suffix=".log")[1]) for port in args.ports}
+    servers = [start_server(port, env, logs[port]) for port in args.ports]
     try:
-        for port in args.ports:
-            wait_until_up(port, show_id)
+        for port, server in zip(args.ports, servers, strict=True):
+            try:
+                wait_until_up(
+                    f"http://127.0.0.1:{port}/shows/{show_id}/",
+                    name=f"gunicorn on port {port}",
+                    log=logs[port],
+                    process=server,
+                )
+            except ServerDidNotStart as error:
+                raise SystemExit(str(error)) from None
         rng = random.Random(args.seed)
         plan = []
         for n in range(args.requests):

@@ -12,9 +12,9 @@ export DATABASE_URL="sqlite:///$work/smoke.sqlite3"
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py seed_demo
-.venv/bin/gunicorn config.wsgi -b "127.0.0.1:$PORT" -w 2 --pid "$work/pid" --daemon
+.venv/bin/gunicorn config.wsgi -b "127.0.0.1:$PORT" -w 2 --pid "$work/pid" --daemon --error-logfile "$work/gunicorn.log"
 trap 'kill $(cat "$work/pid") 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/movies/" >/dev/null && break; sleep 0.2; done
+.venv/bin/python scripts/servers.py "http://127.0.0.1:$PORT/healthz" --name "gunicorn (smoke test)" --log "$work/gunicorn.log"
 
 check() {  # check URL expected-status
   local got
