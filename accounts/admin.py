@@ -1,6 +1,56 @@
+from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from .exceptions import LockedOut
+from .lockout import login_authenticate
 from .models import User
+from .services import USERNAME_TAKEN, username_taken
 
-admin.site.register(User, UserAdmin)
+
+class CanonicalUsernameMixin:
+    """Staff get a form error, not a database error, for a name another account already has."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if username_taken(username, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(USERNAME_TAKEN, code="unique")
+        return username
+
+
+class UserAddForm(CanonicalUsernameMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+
+
+class UserEditForm(CanonicalUsernameMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    add_form = UserAddForm
+    form = UserEditForm
+
+
+class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's log-in goes through the same lockout as POST /login/."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = login_authenticate(self.request, username=username, password=password)
+            except LockedOut as exc:
+                raise forms.ValidationError(exc.message, code="locked_out") from exc
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+admin.site.login_form = LockoutAdminAuthenticationForm

@@ -1,23 +1,33 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
-from django.db.models.functions import Lower
+
+from .identity import collision_key, username_key
 
 
 class UserManager(BaseUserManager):
     def get_by_natural_key(self, username: str):
-        # Log-in ignores case, matching the case-insensitive uniqueness below.
-        return self.get(username__iexact=username)
+        # Log-in finds the account by the canonical key, which the database
+        # keeps unique: one name can never match two accounts.
+        return self.get(username_key=username_key(username))
 
 
 class User(AbstractUser):
     """A customer or a member of staff (``is_staff``)."""
 
+    # The canonical form of ``username`` (accounts/identity.py), kept on every
+    # save, whoever saves: sign-up, the admin, createsuperuser, scripts.
+    username_key = models.CharField(max_length=300, unique=True, editable=False)
+
     objects = UserManager()
 
-    class Meta:
-        constraints = [
-            # "Alice" and "alice" are one account: nobody can register a
-            # look-alike of an existing name.
-            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
-        ]
+    def save(self, *args, **kwargs) -> None:
+        key = username_key(self.username)
+        # An account that shared its name with an older one when keys were
+        # introduced keeps the marked key the migration gave it until renamed.
+        if self.username_key != collision_key(key, self.pk):
+            self.username_key = key
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key"}
+        super().save(*args, **kwargs)

@@ -1,7 +1,11 @@
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework_simplejwt.settings import api_settings
 
+from .lockout import login_authenticate
 from .models import User
 
 
@@ -35,12 +39,18 @@ class SignupSerializer(serializers.Serializer):
 
 
 class LoginSerializer(TokenObtainPairSerializer):
-    """simplejwt's login, also returning the user so a client needs no second request."""
+    """simplejwt's login through the shared lockout, also returning the user so a
+    client needs no second request."""
 
     def validate(self, attrs):
-        data = super().validate(attrs)
-        data["user"] = UserSerializer(self.user).data
-        return data
+        self.user = login_authenticate(self.context["request"], username=attrs["username"], password=attrs["password"])
+        if not api_settings.USER_AUTHENTICATION_RULE(self.user):
+            raise AuthenticationFailed(self.error_messages["no_active_account"], "no_active_account")
+        # As the admin's login() does: the lockout forgets this name's failures,
+        # and last_login is kept.
+        user_logged_in.send(sender=type(self.user), request=self.context["request"], user=self.user)
+        refresh = self.get_token(self.user)
+        return {"refresh": str(refresh), "access": str(refresh.access_token), "user": UserSerializer(self.user).data}
 
 
 class TokenPairSerializer(serializers.Serializer):

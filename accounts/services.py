@@ -5,24 +5,34 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from .identity import username_key, validate_single_script
 from .models import User
 
 USERNAME_TAKEN = "A user with that username already exists."
 
 
+def username_taken(username: str, *, exclude_pk: int | None = None) -> bool:
+    """Whether another account has this name in its canonical form (accounts/identity.py)."""
+    return User.objects.filter(username_key=username_key(username)).exclude(pk=exclude_pk).exists()
+
+
 def user_create(*, username: str, password: str, email: str = "") -> User:
-    """Register a customer. Raises ValidationError for a taken name or a weak password."""
-    user = User(username=username, email=email)
+    """Register a customer. Raises ValidationError for a taken or look-alike name or a weak password."""
+    try:
+        validate_single_script(username)
+    except ValidationError as exc:
+        raise ValidationError({"username": exc.messages}) from exc
+    user = User(username=User.normalize_username(username), email=email)
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
-    if User.objects.filter(username__iexact=username).exists():
+    if username_taken(username):
         raise ValidationError({"username": USERNAME_TAKEN})
     user.set_password(password)
     try:
         # Two sign-ups with one name can both pass the check above; the
-        # case-insensitive unique constraint decides.
+        # unique canonical key decides.
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:

@@ -8,13 +8,7 @@ from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairVi
 
 from config.events import log_event
 from config.schema import ERROR_400, ERROR_401, ERROR_429
-from config.throttling import (
-    BookingThrottle,
-    LoginFailureThrottle,
-    LoginThrottle,
-    SignupThrottle,
-    SignupUsernameThrottle,
-)
+from config.throttling import BookingThrottle
 
 from . import services
 from .serializers import (
@@ -26,6 +20,7 @@ from .serializers import (
     TokenPairSerializer,
     UserSerializer,
 )
+from .throttling import LoginThrottle, SignupThrottle, SignupUsernameThrottle
 
 
 class SignupView(APIView):
@@ -55,13 +50,12 @@ class SignupView(APIView):
 )
 class LoginView(TokenObtainPairView):
     serializer_class = LoginSerializer
-    throttle_classes = [LoginThrottle, LoginFailureThrottle]
+    throttle_classes = [LoginThrottle]
 
     def post(self, request, *args, **kwargs):
         try:
             response = super().post(request, *args, **kwargs)
         except AuthenticationFailed:
-            LoginFailureThrottle().record_failure(request, self)
             username = request.data.get("username") if isinstance(request.data, dict) else None
             log_event("login_failed", username=str(username)[:150], ip=LoginThrottle().get_ident(request))
             raise

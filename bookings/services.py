@@ -17,6 +17,7 @@ from config.db import is_lock_timeout, set_lock_timeout
 from config.events import log_event
 from config.exceptions import NotFound
 from config.httpcache import bump
+from core.db import after_commit
 
 from .exceptions import (
     BookingNotActive,
@@ -146,8 +147,8 @@ def booking_create(
             bookings = sorted([*mine, *created], key=lambda booking: booking.seat_number)
             # Once the bookings are committed, never for a rolled-back attempt:
             # seat counts change (cached reads) and the event is logged.
-            transaction.on_commit(lambda: bump("seats"))
-            transaction.on_commit(
+            after_commit(lambda: bump("seats"))
+            after_commit(
                 lambda: log_event(
                     "booking_created", user_id=user.pk, show_id=show_id, seats=seats, reference=str(reference)
                 )
@@ -212,8 +213,8 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
             booking.cancelled_at = now
             booking.cancelled_by = by
             booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-            transaction.on_commit(lambda: bump("seats"))
-            transaction.on_commit(
+            after_commit(lambda: bump("seats"))
+            after_commit(
                 lambda: log_event(
                     "booking_cancelled",
                     booking_id=booking.pk,
@@ -294,10 +295,8 @@ def hold_create(
             )
             for seat in quoted
         )
-        transaction.on_commit(lambda: bump("seats"))
-        transaction.on_commit(
-            lambda: log_event("hold_created", hold_id=hold.pk, user_id=user.pk, show_id=show_id, seats=seats)
-        )
+        after_commit(lambda: bump("seats"))
+        after_commit(lambda: log_event("hold_created", hold_id=hold.pk, user_id=user.pk, show_id=show_id, seats=seats))
         return hold
 
     try:
@@ -350,8 +349,8 @@ def hold_release(*, hold_id: int, user: User) -> None:
         if hold.status == Hold.Status.ACTIVE:
             hold.status, hold.ended_at = Hold.Status.RELEASED, now
             hold.save(update_fields=["status", "ended_at"])
-            transaction.on_commit(lambda: bump("seats"))
-            transaction.on_commit(lambda: log_event("hold_released", hold_id=hold.pk, user_id=user.pk))
+            after_commit(lambda: bump("seats"))
+            after_commit(lambda: log_event("hold_released", hold_id=hold.pk, user_id=user.pk))
 
     _in_transaction_with_show_lock("release", release)
 
@@ -393,8 +392,8 @@ def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
         bookings = list(
             Booking.objects.filter(reference=hold.reference, status=Booking.Status.BOOKED).order_by("seat_number")
         )
-        transaction.on_commit(lambda: bump("seats"))
-        transaction.on_commit(
+        after_commit(lambda: bump("seats"))
+        after_commit(
             lambda: log_event("hold_confirmed", hold_id=hold.pk, user_id=user.pk, show_id=show.pk, seats=numbers)
         )
         return bookings

@@ -1,10 +1,10 @@
 """Any change to the catalog retires the cached public catalog responses."""
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from config.httpcache import bump
+from core.db import after_commit
 
 from .models import Genre, Movie, Screen, Show
 
@@ -16,4 +16,4 @@ from .models import Genre, Movie, Screen, Show
 @receiver(m2m_changed, sender=Movie.genres.through)
 def catalog_changed(**kwargs) -> None:
     # After the commit, so no request can cache the old rows under the new version.
-    transaction.on_commit(lambda: bump("catalog"))
+    after_commit(lambda: bump("catalog"))

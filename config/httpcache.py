@@ -16,10 +16,17 @@ anonymous seat map may show a lapsed hold as held for that long. Booking and
 holding always check the database itself, and requests with a token are
 never served from the cache.
 
-The counters live in the default cache. With REDIS_URL every app server sees
-every bump; without it each process only sees its own, so entries then expire
-after HTTP_CACHE_SECONDS (a few seconds) to bound how stale another
-process's answer can be.
+The counters live in the default cache, which every process shares (Redis,
+or the database cache); with a per-process cache (DEBUG without Redis)
+entries expire after a few seconds to bound how stale another process's
+answer can be. While Redis is down nothing is cached and bumps are lost, so
+when it returns every entry is retired (core/cache.py's recovery hooks).
+
+An entry is keyed by everything the answer depends on: the versions, the
+scheme and host (pagination links are absolute) and the query string. Only
+requests whose query parameters the view knows are cached, and free-text
+search never is: junk parameters and endless search strings can not fill
+the cache.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
+
+from core.cache import recovery_hooks
 
 PREFIX = "httpcache"
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
@@ -42,6 +51,13 @@ def bump(*scopes: str) -> None:
             cache.incr(key)
         except ValueError:  # not there yet (or evicted): any new value retires old entries
             cache.set(key, 1, None)
+
+
+def bump_all() -> None:
+    bump("catalog", "seats")
+
+
+recovery_hooks.append(bump_all)
 
 
 class CachedReadMixin:
@@ -61,15 +77,30 @@ class CachedReadMixin:
             return min(settings.HTTP_CACHE_SECONDS, settings.HTTP_CACHE_SEATS_SECONDS)
         return settings.HTTP_CACHE_SECONDS
 
+    def cacheable_params(self) -> set[str]:
+        """The query parameters this view understands, free-text search excepted."""
+        known = set()
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+        if self.paginator is not None:
+            known |= {self.paginator.page_query_param, self.paginator.page_size_query_param}
+        return known
+
     def cached(self, request, handler, *args, scopes: tuple[str, ...] | None = None, **kwargs):
         """``handler``'s answer, from the cache when nothing in ``scopes`` changed since."""
         # A token may belong to staff, who can see more: only anonymous reads are shared.
-        if not settings.HTTP_CACHE or "HTTP_AUTHORIZATION" in request.META:
+        if (
+            not settings.HTTP_CACHE
+            or "HTTP_AUTHORIZATION" in request.META
+            or not set(request.GET) <= self.cacheable_params()
+        ):
             return handler(request, *args, **kwargs)
         version_keys = [f"{PREFIX}:version:{scope}" for scope in scopes or self.cache_scopes]
         versions = cache.get_many(version_keys)
         tag = "|".join(str(versions.get(key, 0)) for key in version_keys)
-        key = f"{PREFIX}:response:" + hashlib.sha256(f"{tag}|{request.get_full_path()}".encode()).hexdigest()
+        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        key = f"{PREFIX}:response:" + hashlib.sha256(f"{tag}|{url}".encode()).hexdigest()
         entry = cache.get(key)
         if entry is None:
             response = handler(request, *args, **kwargs)

@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
+
+from .exceptions import DATABASE_UNAVAILABLE
 
 
 class RequestGuardMiddleware:
@@ -9,12 +12,22 @@ class RequestGuardMiddleware:
       few hundred bytes; a huge one is an attack on memory).
     - A NUL character in the path or query string: 400. PostgreSQL text can
       not hold it, so it could only ever reach a query as an error.
+    - A chunked body (Transfer-Encoding, no Content-Length): 411. The WSGI
+      server would hand the app an empty body, answered by a misleading 400
+      about missing fields.
+
+    Outside the API's views (the admin, the docs), an unreachable database is
+    a JSON 503 with Retry-After, as it is in the API.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "HTTP_TRANSFER_ENCODING" in request.META:
+            return JsonResponse(
+                {"detail": "Send the body with a Content-Length; chunked bodies are not accepted."}, status=411
+            )
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -26,3 +39,8 @@ class RequestGuardMiddleware:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             return JsonResponse({"detail": "NUL characters are not allowed in URLs."}, status=400)
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return JsonResponse(DATABASE_UNAVAILABLE, status=503, headers={"Retry-After": "5"})
+        return None

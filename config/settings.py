@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "core",
     "accounts",
     "catalog",
     "bookings",
@@ -110,6 +112,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns the admin log-in's lockout into its answer.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out name or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -139,6 +149,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that does not answer must not hold a worker until gunicorn kills
+# it: connecting gives up after DATABASE_CONNECT_TIMEOUT seconds, the server
+# cancels a statement after DATABASE_STATEMENT_TIMEOUT_MS, and a server that
+# does not answer at all is cut off a grace period later (core/watchdog.py).
+# Each ends in a JSON 503 with Retry-After. 0 turns a timeout off (e.g. for a
+# long migration: DATABASE_STATEMENT_TIMEOUT_MS=0 manage.py migrate).
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 5000)
+DATABASE_DEADLINE_GRACE_SECONDS = 2
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite allows one writer at a time. BEGIN IMMEDIATE takes the write lock
     # when the transaction starts, so concurrent writers queue on the busy
@@ -205,31 +232,58 @@ THROTTLE_RATES = {
     for scope, default in {
         "reads": "600/minute",  # per client IP, every GET
         "login": "30/minute",  # per client IP, every attempt
-        "login_failures": "5/minute",  # per username, failed attempts only
         "signup": "10/hour",  # per client IP
-        "signup_username": "5/minute",  # per username asked for
+        "signup_username": "5/minute",  # per username asked for (canonical form)
         "bookings": "30/minute",  # per user: book, cancel, change password
     }.items()
 }
+
+# Failed log-ins (API and admin alike) lock the name, and the address they
+# came from, for a while: django-axes, counted in the database so that every
+# worker and app server shares the count, with or without Redis.
+AXES_ENABLED = THROTTLING
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 5))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are in the event log
 
 # Public catalog reads are answered from the cache until something they show
 # changes (config/httpcache.py). Without a shared cache, entries live only a
 # few seconds: other processes' changes are not seen before that.
 HTTP_CACHE = env_bool("DJANGO_HTTP_CACHE", True)
 
-# The cache holds throttle counters and cached responses. With REDIS_URL every app server shares
-# it; without, each process counts on its own (local memory).
+# The cache holds throttle counters and cached responses, and every worker
+# process and app server must share it, or N workers allow N times each rate.
+# With REDIS_URL: Redis, which the service can do without while it is down
+# (core/cache.py). Without: the database (its table is made by migrate), or
+# with DEBUG on, local memory (one runserver process).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-HTTP_CACHE_SECONDS = env_int("DJANGO_HTTP_CACHE_SECONDS", 300 if REDIS_URL else 3)
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+if REDIS_URL:
+    _default_cache = {
+        "BACKEND": "core.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "booking",
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
+    }
+elif DEBUG:
+    _default_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+else:
+    _default_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "core_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+CACHES = {"default": _default_cache}
+SHARED_CACHE = _default_cache["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+# Without a shared cache, other processes' changes are not seen: entries then live a few seconds.
+HTTP_CACHE_SECONDS = env_int("DJANGO_HTTP_CACHE_SECONDS", 300 if SHARED_CACHE else 3)
 # Answers showing seats: holds lapse without a write that would retire them.
 HTTP_CACHE_SEATS_SECONDS = env_int("DJANGO_HTTP_CACHE_SEATS_SECONDS", 5)
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "booking"}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
 
 # Tokens are signed with their own key, so it can be rotated without touching
 # SECRET_KEY (sessions, password reset links). Unset, DEBUG uses SECRET_KEY

@@ -37,13 +37,16 @@ class IPThrottle(Throttle):
 
 
 class UsernameThrottle(Throttle):
-    """Keyed by the username in the request body, whoever sends it."""
+    """Keyed by the username in the request body, whoever sends it, in the form ``ident`` gives."""
+
+    def ident(self, username: str) -> str:
+        return username.strip().lower()
 
     def get_cache_key(self, request, view) -> str | None:
         username = request.data.get("username") if isinstance(request.data, dict) else None
         if not isinstance(username, str) or not username:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": username.strip().lower()[:150]}
+        return self.cache_format % {"scope": self.scope, "ident": self.ident(username)[:150]}
 
 
 class ReadThrottle(IPThrottle):
@@ -53,46 +56,6 @@ class ReadThrottle(IPThrottle):
 
     def allow_request(self, request, view) -> bool:
         return request.method not in ("GET", "HEAD") or super().allow_request(request, view)
-
-
-class LoginThrottle(IPThrottle):
-    scope = "login"
-
-
-class LoginFailureThrottle(UsernameThrottle):
-    """Failed log-ins per username: only failures count, so a user who types the
-    password right is never locked out by their own successful log-ins."""
-
-    scope = "login_failures"
-
-    def load(self, request, view) -> bool:
-        """Read the rate and this username's recent failures; False when there is nothing to count."""
-        if not settings.THROTTLING:
-            return False
-        self.num_requests, self.duration = self.parse_rate(self.get_rate())
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
-            return False
-        self.now = self.timer()
-        self.history = [t for t in self.cache.get(self.key, []) if t > self.now - self.duration]
-        return True
-
-    def allow_request(self, request, view) -> bool:
-        if not self.load(request, view):
-            return True
-        return len(self.history) < self.num_requests or self.throttle_failure()
-
-    def record_failure(self, request, view) -> None:
-        if self.load(request, view):
-            self.cache.set(self.key, [self.now, *self.history], self.duration)
-
-
-class SignupThrottle(IPThrottle):
-    scope = "signup"
-
-
-class SignupUsernameThrottle(UsernameThrottle):
-    scope = "signup_username"
 
 
 class BookingThrottle(Throttle):

@@ -8,7 +8,11 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("catalog", "0001_initial"), ("bookings", "0002_purchase_reference_and_idempotency_keys")]
+BEFORE = [
+    ("accounts", "0001_initial"),
+    ("catalog", "0001_initial"),
+    ("bookings", "0002_purchase_reference_and_idempotency_keys"),
+]
 
 
 @pytest.mark.django_db(transaction=True)

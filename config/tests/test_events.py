@@ -10,12 +10,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_account_and_booking_events_are_json_lines_without_secrets(api_client, show, staff_user, events, settings):
-    settings.THROTTLING = True
-    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "login_failures": "1/minute"}
+    settings.AXES_ENABLED, settings.AXES_FAILURE_LIMIT = True, 1
     api_client.post("/signup/", {"username": "dora", "password": PASSWORD}, format="json")
     api_client.post("/login/", {"username": "dora", "password": "not-it"}, format="json")
-    api_client.post("/login/", {"username": "dora", "password": PASSWORD}, format="json")  # throttled now
-    settings.THROTTLING = False
+    api_client.post("/login/", {"username": "dora", "password": PASSWORD}, format="json")  # locked out now
+    settings.AXES_ENABLED = False
     tokens = api_client.post("/login/", {"username": "dora", "password": PASSWORD}, format="json").json()
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
     booking = api_client.post(f"/shows/{show.id}/book/", {"seat_numbers": [2, 1]}, format="json").json()
@@ -28,7 +27,7 @@ def test_account_and_booking_events_are_json_lines_without_secrets(api_client, s
     assert [line["event"] for line in lines] == [
         "signup",
         "login_failed",
-        "throttled",
+        "login_locked_out",
         "login",
         "booking_created",
         "booking_refused",
@@ -37,7 +36,7 @@ def test_account_and_booking_events_are_json_lines_without_secrets(api_client, s
     by_event = {line["event"]: line for line in lines}
     assert by_event["signup"]["user_id"] == dora
     assert by_event["login_failed"]["username"] == "dora"
-    assert by_event["throttled"]["scope"] == "login_failures"
+    assert by_event["login_locked_out"]["username"] == "dora"
     assert by_event["booking_created"] | {"time": None} == {
         "time": None,
         "level": "INFO",

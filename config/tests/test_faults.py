@@ -21,7 +21,7 @@ def test_readyz_checks_the_database(client):
     response = client.get("/readyz/")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 @contextmanager

@@ -40,7 +40,7 @@ def test_production_settings_come_from_the_environment():
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ("False ['tickets.example.com', 'api.example.com'] django.db.backends.postgresql")
+    assert result.stdout.strip() == ("False ['tickets.example.com', 'api.example.com'] core.postgresql")
 
 
 def test_local_default_is_debug_with_sqlite():

@@ -1,0 +1,14 @@
+from django.conf import settings
+
+from config.exceptions import ServiceError
+
+
+class LockedOut(ServiceError):
+    """Too many failed log-ins for this name or from this address."""
+
+    status_code = 429
+    code = "locked_out"
+
+    def __init__(self) -> None:
+        super().__init__("Too many failed log-ins; try again later.")
+        self.headers = {"Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))}

@@ -1,0 +1,24 @@
+"""Rate limits of sign-up and log-in. Failed log-ins are counted by the lockout (accounts/lockout.py)."""
+
+from config.throttling import IPThrottle, UsernameThrottle
+
+from .identity import username_key
+
+
+class LoginThrottle(IPThrottle):
+    """Every log-in attempt, per client address."""
+
+    scope = "login"
+
+
+class SignupThrottle(IPThrottle):
+    scope = "signup"
+
+
+class SignupUsernameThrottle(UsernameThrottle):
+    """Sign-ups asking for one name (in its canonical form), from anywhere."""
+
+    scope = "signup_username"
+
+    def ident(self, username: str) -> str:
+        return username_key(username)

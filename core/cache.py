@@ -1,0 +1,100 @@
+"""The Redis cache, made optional: an outage costs speed, never an answer.
+
+Everything kept in the cache can be done without: cached reads are computed
+again, throttle counters start empty (the limits fail open; the log-in lockout
+lives in the database). So a Redis that refuses, resets or stalls makes every
+cache call a miss or a no-op instead of an exception. After a failure the
+process skips Redis for RETRY_SECONDS rather than paying a timeout on each
+call, then tries again: the service recovers by itself when Redis returns.
+
+Versions bumped during an outage were lost, so the first success after one
+runs the recovery hooks (core/httpcache.py retires every cached response).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+RETRY_SECONDS = 2.0
+
+recovery_hooks: list[Callable[[], None]] = []
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._down_until = 0.0
+        self._was_down = False
+        self._state = threading.Lock()
+
+    def _call(self, operation: Callable, fallback):
+        if time.monotonic() < self._down_until:
+            return fallback
+        try:
+            result = operation()
+        except RedisError as exc:
+            with self._state:
+                if not self._was_down:
+                    logger.error("cache unavailable, going on without it: %s", exc.__class__.__name__)
+                self._down_until, self._was_down = time.monotonic() + RETRY_SECONDS, True
+            return fallback
+        if self._was_down:
+            with self._state:
+                recovered, self._was_down = self._was_down, False
+            if recovered:
+                logger.warning("cache available again")
+                for hook in recovery_hooks:
+                    hook()
+        return result
+
+    def available(self) -> bool:
+        """Ask Redis now, whatever the last calls saw (for /readyz)."""
+        try:
+            return bool(self._cache.get_client().ping())
+        except RedisError:
+            return False
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(lambda: super(ResilientRedisCache, self).add(key, value, timeout, version), False)
+
+    def get(self, key, default=None, version=None):
+        return self._call(lambda: super(ResilientRedisCache, self).get(key, default, version), default)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), None)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(lambda: super(ResilientRedisCache, self).touch(key, timeout, version), False)
+
+    def delete(self, key, version=None):
+        return self._call(lambda: super(ResilientRedisCache, self).delete(key, version), False)
+
+    def get_many(self, keys, version=None):
+        return self._call(lambda: super(ResilientRedisCache, self).get_many(keys, version), {})
+
+    def has_key(self, key, version=None):
+        return self._call(lambda: super(ResilientRedisCache, self).has_key(key, version), False)
+
+    def incr(self, key, delta=1, version=None):
+        missing = object()
+        result = self._call(lambda: super(ResilientRedisCache, self).incr(key, delta, version), missing)
+        if result is missing:
+            raise ValueError(f"Key '{key}' not found (the cache is unavailable)")
+        return result
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call(lambda: super(ResilientRedisCache, self).set_many(data, timeout, version), list(data))
+
+    def delete_many(self, keys, version=None):
+        return self._call(lambda: super(ResilientRedisCache, self).delete_many(keys, version), None)
+
+    def clear(self):
+        return self._call(lambda: super(ResilientRedisCache, self).clear(), False)
