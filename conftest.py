@@ -150,3 +150,14 @@ def postgres(db) -> None:
     if os.environ.get("REQUIRE_POSTGRES") == "1":
         pytest.fail("REQUIRE_POSTGRES=1 but the test database is not PostgreSQL (set DATABASE_URL)")
     pytest.skip("needs PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make test")
+
+
+@pytest.fixture
+def redis_server():
+    """A private redis-server on a free port, which the test may stop, pause and start again."""
+    from core.tests.realservers import RedisServer
+
+    server = RedisServer()
+    server.start()
+    yield server
+    server.close()

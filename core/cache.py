@@ -39,21 +39,25 @@ class ResilientRedisCache(RedisCache):
         if time.monotonic() < self._down_until:
             return fallback
         try:
-            result = operation()
+            if self._was_down:
+                self._recover()
+            return operation()
         except RedisError as exc:
             with self._state:
                 if not self._was_down:
                     logger.error("cache unavailable, going on without it: %s", exc.__class__.__name__)
                 self._down_until, self._was_down = time.monotonic() + RETRY_SECONDS, True
             return fallback
-        if self._was_down:
-            with self._state:
-                recovered, self._was_down = self._was_down, False
-            if recovered:
-                logger.warning("cache available again")
-                for hook in recovery_hooks:
-                    hook()
-        return result
+
+    def _recover(self) -> None:
+        """Back after an outage: run the recovery hooks before anything is read."""
+        self._cache.get_client().ping()  # RedisError while still down
+        with self._state:
+            recovered, self._was_down = self._was_down, False
+        if recovered:
+            logger.warning("cache available again")
+            for hook in recovery_hooks:
+                hook()
 
     def available(self) -> bool:
         """Ask Redis now, whatever the last calls saw (for /readyz)."""
