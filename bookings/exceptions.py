@@ -42,3 +42,9 @@ class HoldNotActive(Conflict):
 
 class HoldLimit(Conflict):
     code = "hold_limit"
+
+
+class SeatsChanged(Conflict):
+    """The show's layout no longer has the seats a hold quoted (the screen changed after the hold lapsed)."""
+
+    code = "seats_changed"

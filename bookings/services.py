@@ -23,6 +23,7 @@ from .exceptions import (
     BookingNotActive,
     HoldLimit,
     HoldNotActive,
+    SeatsChanged,
     SeatTaken,
     ShowBusy,
     ShowStarted,
@@ -166,6 +167,11 @@ def booking_create(
             log_event("lock_timeout", level=logging.WARNING, action="book", user_id=user.pk, show_id=show_id)
             raise ShowBusy("This show is very busy right now; nothing was booked. Try again in a moment.") from exc
         raise
+
+
+def _seat_label(plan, number: int) -> str | None:
+    seat = plan.seat(number)
+    return seat.label if seat is not None else None
 
 
 def _seats_of(show: Show, seat_numbers: Sequence[int], seat_labels: Sequence[str], field: str) -> list[int]:
@@ -370,6 +376,16 @@ def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
         show = hold.show
         if show.date_time <= now:
             raise ShowStarted("This show has already started; it can no longer be booked.")
+        plan = show.screen.plan
+        # Every booked row must name a seat of the show's current layout: a
+        # hold that lapsed may have outlived the layout it was quoted on.
+        gone = [seat["label"] for seat in hold.seats if _seat_label(plan, seat["seat_number"]) != seat["label"]]
+        if gone:
+            raise SeatsChanged(
+                f"This show's seats changed since the hold was made: {', '.join(gone)} no longer exist as held. "
+                "Release the hold and choose seats again.",
+                seat_labels=gone,
+            )
         numbers = [seat["seat_number"] for seat in hold.seats]
         occupied = taken_seats(show=show, seat_numbers=numbers, now=now)
         mine = [row for row in occupied if row.hold_id == hold.pk]
@@ -378,7 +394,6 @@ def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
             raise SeatTaken(taken)
         # Rows an expiry removed come back at the price quoted with the hold.
         kept = {row.seat_number for row in mine}
-        plan = show.screen.plan
         Booking.objects.bulk_create(
             _new_row(
                 user=user, show=show, seat=plan.seat(seat["seat_number"]), price=seat["price"], reference=hold.reference

@@ -41,18 +41,43 @@ def screen_delete(*, screen: Screen) -> None:
     _delete(screen, "screen", "shows are scheduled in it.")
 
 
-def _has_active_bookings(shows) -> bool:
-    # Through Booking.show's reverse relation: catalog does not import bookings.
-    return shows.filter(bookings__status="booked").exists()
+def occupied_seats(shows) -> list[dict]:
+    """The rows that own a seat (booked or held, lapsed holds included) in these shows.
+
+    Invariant: every such row names a seat of its show's current layout. So a
+    show with any of them can not move to another screen, time or movie, and
+    a screen's layout can not change while any show in it has one.
+    """
+    # Booking is reached through Show.bookings (catalog does not import
+    # bookings), and what "owns a seat" means is its one definition.
+    booking = Show.bookings.rel.related_model
+    rows = booking.objects.filter(show__in=shows, status__in=booking.OCCUPYING).order_by("show_id", "seat_number")
+    return [
+        {"show": show_id, "seat_number": number, "seat_label": label, "status": status}
+        for show_id, number, label, status in rows.values_list("show_id", "seat_number", "seat_label", "status")
+    ]
+
+
+def _refuse_if_occupied(shows, message: str) -> None:
+    seats = occupied_seats(shows)
+    if seats:
+        listed = ", ".join(f"{seat['seat_label']} ({seat['status']})" for seat in seats[:20])
+        more = f" and {len(seats) - 20} more" if len(seats) > 20 else ""
+        raise HasBookings(f"{message} Seats: {listed}{more}.", seats=seats)
 
 
 def screen_check_layout(*, screen: Screen, layout: object) -> list[dict]:
     """A layout in canonical form. A screen's layout is frozen while any show in
-    it has booked seats: seat numbers come from the layout, and sold tickets
-    must keep pointing at the same seats."""
+    it has booked or held seats: seat numbers come from the layout, and sold
+    tickets and held seats must keep pointing at the same seats. Call it with
+    the screen's shows locked (screen_save does), or a hold may slip in."""
     clean = SeatPlan(layout).layout  # ValidationError for a bad layout
-    if screen.pk and clean != Screen.objects.get(pk=screen.pk).layout and _has_active_bookings(screen.shows.all()):
-        raise HasBookings("Shows in this screen have booked seats; its layout can not change.")
+    if screen.pk and clean != Screen.objects.get(pk=screen.pk).layout:
+        _refuse_if_occupied(
+            screen.shows.all(),
+            "Shows in this screen have booked or held seats; its layout can not change. "
+            "Cancel the bookings, or wait for the holds to end (expire_holds frees lapsed ones).",
+        )
     return clean
 
 
@@ -61,6 +86,9 @@ def screen_save(*, screen: Screen, name: str, layout: list[dict]) -> Screen:
     with transaction.atomic():
         if screen.pk:
             screen = Screen.objects.select_for_update().get(pk=screen.pk)
+            # The shows' locks are the ones every booking and hold takes: with
+            # them held, no seat can be taken between the check and the save.
+            list(Show.objects.select_for_update(no_key=True).filter(screen=screen).values_list("pk", flat=True))
         screen.layout = screen_check_layout(screen=screen, layout=layout)
         screen.name = name
         try:
@@ -136,8 +164,12 @@ def show_validate(
     moved = show is None or (show.screen_id, show.date_time, show.movie_id) != (screen.pk, date_time, movie.pk)
     if moved and date_time <= timezone.now():
         raise ValidationError({"date_time": "A show can not be scheduled in the past."})
-    if show is not None and moved and _has_active_bookings(Show.objects.filter(pk=show.pk)):
-        raise HasBookings("This show has booked seats; cancel them before moving it to another screen, time or movie.")
+    if show is not None and moved:
+        _refuse_if_occupied(
+            Show.objects.filter(pk=show.pk),
+            "This show has booked or held seats; cancel the bookings and wait for the holds to end "
+            "before moving it to another screen, time or movie.",
+        )
     if moved:
         other = overlapping_show(screen=screen, movie=movie, date_time=date_time, exclude_id=show and show.pk)
         if other is not None:
