@@ -2,11 +2,12 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.settings import api_settings
 
 from .lockout import login_authenticate
 from .models import User
+from .tokens import refresh_rotate
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -65,3 +66,10 @@ class LoginResponseSerializer(TokenPairSerializer):
 class PasswordChangeSerializer(serializers.Serializer):
     old_password = serializers.CharField(max_length=128, style={"input_type": "password"})
     new_password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class RefreshSerializer(TokenRefreshSerializer):
+    """Rotation with reuse detection (accounts/tokens.py)."""
+
+    def validate(self, attrs):
+        return refresh_rotate(token=attrs["refresh"])

@@ -16,6 +16,7 @@ from .serializers import (
     LoginSerializer,
     MeSerializer,
     PasswordChangeSerializer,
+    RefreshSerializer,
     SignupSerializer,
     TokenPairSerializer,
     UserSerializer,
@@ -69,7 +70,7 @@ class LoginView(TokenObtainPairView):
     tags=["accounts"],
 )
 class RefreshView(TokenRefreshView):
-    pass
+    serializer_class = RefreshSerializer
 
 
 @extend_schema(

@@ -31,20 +31,13 @@ import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scripts.pgdb import recreate_database  # noqa: E402
 from scripts.servers import ServerDidNotStart, wait_until_up  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/booking_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"  # as in production: shared cache; BENCH_REDIS_URL= to go without
 SCENARIOS = ["baseline", "movies", "shows_by_date", "seat_map", "my_bookings", "book_spread", "book_premiere"]
 READS = ["movies", "shows_by_date", "seat_map", "my_bookings"]
-
-
-def recreate_database(url: str) -> None:
-    info = psycopg.conninfo.conninfo_to_dict(url.replace("postgres://", "postgresql://", 1))
-    name = info.pop("dbname")
-    with psycopg.connect(**info, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def prepare(env: dict, fixture_path: Path, seed: int) -> dict:

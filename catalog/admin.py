@@ -80,8 +80,21 @@ class GenreAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class MovieAdminForm(forms.ModelForm):
+    """No Meta: the admin builds the fields (with its widgets and overrides); this adds one check."""
+
+    def clean_duration_minutes(self):
+        duration = self.cleaned_data["duration_minutes"]
+        if self.instance.pk:
+            # The admin saves in the transaction this runs in: the screens stay locked until then.
+            with refusals_as_form_errors():
+                services.movie_check_duration(movie=Movie.objects.get(pk=self.instance.pk), duration_minutes=duration)
+        return duration
+
+
 @admin.register(Movie)
 class MovieAdmin(admin.ModelAdmin):
+    form = MovieAdminForm
     list_display = ["title", "duration_minutes", "release_date", "language", "certificate"]
     list_filter = ["genres", "language", "certificate"]
     search_fields = ["title", "description"]

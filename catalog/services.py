@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from .exceptions import HasBookings
+from .exceptions import HasBookings, ScheduleConflict
 from .layouts import STANDARD, SeatPlan, rows_of
 from .models import MAX_DURATION_MINUTES, Movie, Screen, Show
 
@@ -153,6 +153,31 @@ def overlapping_show(*, screen: Screen, movie: Movie, date_time: datetime, exclu
     return next((other for other in candidates if other.ends_at > date_time), None)
 
 
+def movie_check_duration(*, movie: Movie, duration_minutes: int) -> None:
+    """A movie made longer must still fit each of its shows that has not ended:
+    ScheduleConflict naming the first show in the way. Locks those shows'
+    screens (as scheduling does), so call it in the transaction that saves."""
+    if not movie.pk or duration_minutes <= movie.duration_minutes:
+        return  # a shorter movie never overlaps anything new
+    shows = list(
+        Show.objects.filter(movie=movie, date_time__gt=timezone.now() - timedelta(minutes=movie.duration_minutes))
+        .select_related("screen")
+        .order_by("date_time")
+    )
+    list(Screen.objects.select_for_update().filter(pk__in={show.screen_id for show in shows}).values_list("pk"))
+    longer = Movie(pk=movie.pk, title=movie.title, duration_minutes=duration_minutes)
+    for show in shows:
+        other = overlapping_show(screen=show.screen, movie=longer, date_time=show.date_time, exclude_id=show.pk)
+        if other is not None:
+            raise ScheduleConflict(
+                f"At {duration_minutes} minutes, show {show.pk} in {show.screen.name} would run into show "
+                f"{other.pk} ({other.movie.title} at {timezone.localtime(other.date_time):%Y-%m-%d %H:%M}); "
+                "move or cancel one of them first.",
+                show=show.pk,
+                conflicting_show=other.pk,
+            )
+
+
 def show_validate(
     *, show: Show | None, movie: Movie, screen: Screen, date_time: datetime, tier_prices: dict | None
 ) -> dict[str, str]:
@@ -164,6 +189,10 @@ def show_validate(
     moved = show is None or (show.screen_id, show.date_time, show.movie_id) != (screen.pk, date_time, movie.pk)
     if moved and date_time <= timezone.now():
         raise ValidationError({"date_time": "A show can not be scheduled in the past."})
+    if moved and date_time > timezone.now() + timedelta(days=settings.SCHEDULE_HORIZON_DAYS):
+        raise ValidationError(
+            {"date_time": f"A show can be scheduled at most {settings.SCHEDULE_HORIZON_DAYS} days ahead."}
+        )
     if show is not None and moved:
         _refuse_if_occupied(
             Show.objects.filter(pk=show.pk),

@@ -67,6 +67,12 @@ class MovieViewSet(CachedReadMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return upcoming_shows() if self.action == "shows" else movie_queryset()
 
+    def perform_update(self, serializer) -> None:
+        with transaction.atomic():
+            duration = serializer.validated_data.get("duration_minutes", serializer.instance.duration_minutes)
+            services.movie_check_duration(movie=serializer.instance, duration_minutes=duration)
+            serializer.save()
+
     def perform_destroy(self, instance: Movie) -> None:
         services.movie_delete(movie=instance)
 

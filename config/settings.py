@@ -348,6 +348,7 @@ HOLD_RETENTION_DAYS = env_int("HOLD_RETENTION_DAYS", 7)  # ended holds are delet
 CURRENCY = os.environ.get("CINEMA_CURRENCY", "EUR")
 DEFAULT_TICKET_PRICE = os.environ.get("CINEMA_DEFAULT_PRICE", "10.00")
 CLEANING_BUFFER_MINUTES = env_int("CINEMA_CLEANING_BUFFER_MINUTES", 15)
+SCHEDULE_HORIZON_DAYS = env_int("CINEMA_SCHEDULE_HORIZON_DAYS", 730)  # how far ahead shows can be scheduled
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 # "json": one JSON object a line, for log collectors; "text" for people.

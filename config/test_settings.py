@@ -23,3 +23,6 @@ THROTTLING = False
 # Cached reads are tested where they are the subject (config/tests/test_httpcache.py):
 # elsewhere tests change rows directly and read them back at once.
 HTTP_CACHE = False
+
+# Scheduling tests use fixed dates decades ahead, so that they never fall into the past.
+SCHEDULE_HORIZON_DAYS = 100 * 365

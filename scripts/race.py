@@ -28,22 +28,12 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scripts.pgdb import ensure_database  # noqa: E402
 from scripts.servers import ServerDidNotStart, wait_until_up  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/booking_race"
-
-
-def ensure_database(url: str) -> None:
-    """Create the race database if it does not exist yet."""
-    info = psycopg.conninfo.conninfo_to_dict(url.replace("postgres://", "postgresql://", 1))
-    name = info.pop("dbname")
-    with psycopg.connect(**info, dbname="postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def prepare(seats: int, users: int) -> tuple[int, list[tuple[int, str]]]:

@@ -137,7 +137,7 @@ def test_admin_refuses_to_move_a_show_with_booked_seats(admin_client, show, user
     )
 
     assert response.status_code == 200
-    assert "cancel them before moving it" in response.content.decode()
+    assert "cancel the bookings and wait for the holds to end before moving it" in response.content.decode()
     assert Show.objects.get().date_time == show.date_time
 
 

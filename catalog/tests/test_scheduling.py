@@ -92,7 +92,7 @@ def test_a_show_with_booked_seats_cannot_move_in_time_or_screen(staff_client, fi
     repriced = staff_client.patch(f"/shows/{first.id}/", {"price": "13.00"}, format="json")
 
     assert moved.status_code == rescreened.status_code == 409
-    assert "cancel them before moving it" in moved.json()["detail"]
+    assert "cancel the bookings and wait for the holds to end before moving it" in moved.json()["detail"]
     assert repriced.status_code == 200
     first.refresh_from_db()
     assert (first.date_time, first.screen_id, first.price) == (at(DAY, 18, 0), first.screen_id, Decimal("13.00"))
@@ -159,3 +159,57 @@ def test_two_staff_scheduling_the_same_slot_at_once_get_one_show(staff_user):
 
     assert sorted(r.status_code for r in responses) == [201] + [400] * 5
     assert Show.objects.count() == 1
+
+
+def test_making_a_movie_longer_than_its_slot_is_409_naming_the_show_in_the_way(staff_client, screen, first):
+    second = make_show(make_movie(title="Second"), screen=screen, date_time=at(DAY, 20, 0))
+
+    response = staff_client.patch(f"/movies/{first.movie_id}/", {"duration_minutes": 600}, format="json")
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "schedule_conflict"
+    assert (body["show"], body["conflicting_show"]) == (first.pk, second.pk)
+    assert f"show {second.pk} (Second at {DAY} 20:00)" in body["detail"]
+    assert Show.objects.get(pk=first.pk).movie.duration_minutes == 100
+
+
+def test_a_movie_made_longer_within_its_slot_or_shorter_is_saved(staff_client, screen, first):
+    make_show(make_movie(title="Second"), screen=screen, date_time=at(DAY, 20, 0))
+
+    assert staff_client.patch(f"/movies/{first.movie_id}/", {"duration_minutes": 105}, format="json").status_code == 200
+    assert staff_client.patch(f"/movies/{first.movie_id}/", {"duration_minutes": 60}, format="json").status_code == 200
+
+
+def test_the_admin_refuses_a_duration_that_makes_shows_overlap(admin_client_factory, staff_user, screen, first):
+    make_show(make_movie(title="Second"), screen=screen, date_time=at(DAY, 20, 0))
+    admin = admin_client_factory(staff_user)
+    movie = first.movie
+
+    page = admin.post(
+        f"/admin/catalog/movie/{movie.pk}/change/",
+        {
+            "title": movie.title,
+            "description": movie.description,
+            "duration_minutes": 600,
+            "shows-TOTAL_FORMS": 0,
+            "shows-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert page.status_code == 200
+    assert "would run into show" in page.content.decode()
+    movie.refresh_from_db()
+    assert movie.duration_minutes == 100
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59:59Z", "2200-01-01T00:00:00Z"])
+def test_a_date_beyond_the_schedule_horizon_is_400_not_an_overflow(staff_client, screen, movie, when, settings):
+    settings.SCHEDULE_HORIZON_DAYS = 730
+    created = staff_client.post("/shows/", {"movie": movie.id, "screen": screen.id, "date_time": when}, format="json")
+    show = make_show(movie, screen=screen)
+    moved = staff_client.patch(f"/shows/{show.id}/", {"date_time": when}, format="json")
+
+    for response in (created, moved):
+        assert response.status_code == 400
+        assert "730 days ahead" in response.json()["date_time"][0]

@@ -140,3 +140,34 @@ def test_staff_json_fields_with_nul_characters_are_400(staff_client, movie):
 
     assert_json_4xx(response, 400)
     assert_json_4xx(nul_name, 400)
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/movies/", {"title": "x", "duration_minutes": 90, "genres": ["\u0000"]}),
+        ("/movies/", {"title": "x\u0000", "duration_minutes": 90}),
+        ("/screens/", {"name": "Hall", "layout": [{"row": "A", "seats": 3, "tier": "vip\u0000"}]}),
+        ("/signup/", {"username": "dora", "password": "x", "\u0000": 1}),
+    ],
+)
+def test_a_nul_character_anywhere_in_a_body_is_400_for_staff_too(staff_client, url, body):
+    staff_client.raise_request_exception = False
+
+    response = staff_client.post(url, body, format="json")
+
+    assert_json_4xx(response, 400)
+    assert "NUL" in response.json()["detail"]
+
+
+def test_a_chunked_body_is_411_not_a_misleading_400(auth_client, show):
+    response = auth_client.post(
+        f"/shows/{show.id}/book/",
+        '{"seat_number": 1}',
+        content_type="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+
+    assert_json_4xx(response, 411)
+    assert "Content-Length" in response.json()["detail"]
+    assert not Booking.objects.exists()

@@ -109,3 +109,26 @@ def test_answers_showing_seats_are_kept_only_a_few_seconds_because_holds_lapse_b
     api_client.get("/shows/")
 
     assert sorted(kept.values()) == [5, 5, 300]
+
+
+def test_the_host_is_part_of_the_key_so_links_to_one_host_never_reach_another(api_client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    for n in range(25):
+        make_movie(title=f"Film {n:02}")
+
+    poisoned = api_client.get("/movies/", HTTP_HOST="localhost:8320")
+    clean = api_client.get("/movies/")
+
+    assert "localhost:8320" in poisoned.json()["next"]
+    assert clean.json()["next"].startswith("http://testserver/")
+
+
+def test_unknown_query_parameters_and_searches_create_no_cache_entries(api_client, movie):
+    before = len(cache._cache)
+    for n in range(5):
+        assert api_client.get(f"/movies/?poison={n}").status_code == 200
+        assert api_client.get(f"/movies/?search=film{n}").status_code == 200
+    assert len(cache._cache) == before
+
+    api_client.get("/movies/?page=1")
+    assert len(cache._cache) > before  # known parameters are cached
