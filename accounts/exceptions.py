@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from config.exceptions import ServiceError
+from core.exceptions import ServiceError
 
 
 class LockedOut(ServiceError):

@@ -22,7 +22,7 @@ from django.contrib.auth import authenticate
 from django.db import connection, transaction
 from rest_framework.throttling import BaseThrottle
 
-from config.events import log_event
+from core.events import log_event
 
 from .exceptions import LockedOut
 from .identity import username_key

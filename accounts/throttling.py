@@ -1,6 +1,6 @@
 """Rate limits of sign-up and log-in. Failed log-ins are counted by the lockout (accounts/lockout.py)."""
 
-from config.throttling import IPThrottle, UsernameThrottle
+from core.throttling import IPThrottle, UserChangesThrottle, UsernameThrottle
 
 from .identity import username_key
 
@@ -22,3 +22,9 @@ class SignupUsernameThrottle(UsernameThrottle):
 
     def ident(self, username: str) -> str:
         return username_key(username)
+
+
+class PasswordChangeThrottle(UserChangesThrottle):
+    """Password changes count against the same per-user budget of changes as bookings."""
+
+    scope = "bookings"

@@ -6,9 +6,8 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
 
-from config.events import log_event
-from config.schema import ERROR_400, ERROR_401, ERROR_429
-from config.throttling import BookingThrottle
+from core.events import log_event
+from core.schema import ERROR_400, ERROR_401, ERROR_429
 
 from . import services
 from .serializers import (
@@ -21,7 +20,7 @@ from .serializers import (
     TokenPairSerializer,
     UserSerializer,
 )
-from .throttling import LoginThrottle, SignupThrottle, SignupUsernameThrottle
+from .throttling import LoginThrottle, PasswordChangeThrottle, SignupThrottle, SignupUsernameThrottle
 
 
 class SignupView(APIView):
@@ -93,7 +92,7 @@ class MeView(generics.RetrieveAPIView):
 
 
 class PasswordChangeView(APIView):
-    throttle_classes = [BookingThrottle]
+    throttle_classes = [PasswordChangeThrottle]
 
     @extend_schema(
         summary="Change the password: every refresh token issued so far stops working; answers a new pair",

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from config.exceptions import ServiceError
+from core.exceptions import ServiceError
 
 from . import services
 from .models import Booking, Hold

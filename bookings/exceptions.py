@@ -1,4 +1,4 @@
-from config.exceptions import Busy, Conflict, ServiceError
+from core.exceptions import Busy, Conflict, ServiceError
 
 
 class ShowStarted(ServiceError):

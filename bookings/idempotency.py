@@ -32,7 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
-from config.db import is_lock_timeout, set_lock_timeout
+from core.db import is_lock_timeout, set_lock_timeout
 
 from .exceptions import IdempotencyKeyInProgress, IdempotencyKeyReused
 from .models import IdempotencyKey

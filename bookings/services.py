@@ -13,11 +13,10 @@ from django.utils import timezone
 from accounts.models import User
 from catalog.layouts import Seat
 from catalog.models import Show
-from config.db import is_lock_timeout, set_lock_timeout
-from config.events import log_event
-from config.exceptions import NotFound
-from config.httpcache import bump
-from core.db import after_commit
+from core.db import after_commit, is_lock_timeout, set_lock_timeout
+from core.events import log_event
+from core.exceptions import NotFound
+from core.httpcache import bump
 
 from .exceptions import (
     BookingNotActive,

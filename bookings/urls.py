@@ -1,4 +1,4 @@
-from config.routers import Router
+from core.routers import Router
 
 from . import views
 

@@ -6,10 +6,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from catalog.models import Show
-from config.httpcache import CachedReadMixin
-from config.routers import ID_PATTERN
-from config.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409, ERROR_422, ERROR_429, ERROR_503
-from config.throttling import BookingThrottle, ReadThrottle
+from core.httpcache import CachedResponseMixin
+from core.routers import ID_PATTERN
+from core.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409, ERROR_422, ERROR_429, ERROR_503
+from core.throttling import ReadThrottle
 
 from . import reports, selectors, services
 from .filters import BookingFilter, ReportFilter
@@ -25,6 +25,7 @@ from .serializers import (
     SeatMapSerializer,
     ShowReportSerializer,
 )
+from .throttling import BookingThrottle
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     HEADER,
@@ -46,7 +47,7 @@ IDEMPOTENT_ERRORS = {
 }
 
 
-class ShowSeatsViewSet(CachedReadMixin, viewsets.GenericViewSet):
+class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet):
     """The booking side of /shows/{id}/: the seat map and booking a seat."""
 
     cache_scopes = ("catalog", "seats")

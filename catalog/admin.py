@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Q, Sum
 
-from config.exceptions import ServiceError
+from core.exceptions import ServiceError
 
 from . import services
 from .models import Genre, Movie, Screen, Show

@@ -3,8 +3,8 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from config.httpcache import bump
 from core.db import after_commit
+from core.httpcache import bump
 
 from .models import Genre, Movie, Screen, Show
 

@@ -6,9 +6,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, mixins, viewsets
 from rest_framework.decorators import action
 
-from config.httpcache import CachedReadMixin
-from config.routers import ID_PATTERN
-from config.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409
+from core.httpcache import CachedReadMixin
+from core.routers import ID_PATTERN
+from core.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409
 
 from . import services
 from .filters import MovieFilter, ShowFilter

@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from . import views
+from core import views
 
-handler400 = "config.exceptions.bad_request"
-handler403 = "config.exceptions.forbidden"
-handler404 = "config.exceptions.not_found"
-handler500 = "config.exceptions.server_error"
+handler400 = "core.exceptions.bad_request"
+handler403 = "core.exceptions.forbidden"
+handler404 = "core.exceptions.not_found"
+handler500 = "core.exceptions.server_error"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/swagger/", permanent=False)),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 
 
 def after_commit(func: Callable[[], object]) -> None:
@@ -15,3 +16,21 @@ def after_commit(func: Callable[[], object]) -> None:
     request whose changes were committed into an error answer.
     """
     transaction.on_commit(func, robust=True)
+
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for an expired lock_timeout
+
+
+def set_lock_timeout() -> None:
+    """Bound how long the current transaction waits for any lock (PostgreSQL only).
+
+    Applies until the transaction ends. SQLite has no row locks; its writers
+    wait on the database lock for the connection's busy timeout instead.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{settings.BOOKING_LOCK_TIMEOUT_MS}ms"])
+
+
+def is_lock_timeout(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE

@@ -58,10 +58,8 @@ class ReadThrottle(IPThrottle):
         return request.method not in ("GET", "HEAD") or super().allow_request(request, view)
 
 
-class BookingThrottle(Throttle):
-    """Booking, cancelling and password changes, per user."""
-
-    scope = "bookings"
+class UserChangesThrottle(Throttle):
+    """Changes (not reads) per logged-in user; apps name the scope."""
 
     def allow_request(self, request, view) -> bool:
         # Only changes count: a customer watching a hold's countdown is not booking.

@@ -60,16 +60,12 @@ def bump_all() -> None:
 recovery_hooks.append(bump_all)
 
 
-class CachedReadMixin:
-    """For viewsets: list and retrieve answered from the cache when possible."""
+class CachedResponseMixin:
+    """For viewsets: ``cached()`` answers a read from the cache when possible.
+
+    It adds no actions: a router registers only the routes the viewset itself has."""
 
     cache_scopes: tuple[str, ...] = ("catalog",)
-
-    def list(self, request, *args, **kwargs):
-        return self.cached(request, super().list, *args, **kwargs)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self.cached(request, super().retrieve, *args, **kwargs)
 
     @staticmethod
     def cache_seconds(scopes: tuple[str, ...]) -> int:
@@ -118,3 +114,13 @@ class CachedReadMixin:
         response["Cache-Control"] = CACHE_CONTROL
         response["Vary"] = "Authorization"
         return response
+
+
+class CachedReadMixin(CachedResponseMixin):
+    """For model viewsets: list and retrieve answered from the cache when possible."""
+
+    def list(self, request, *args, **kwargs):
+        return self.cached(request, super().list, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.cached(request, super().retrieve, *args, **kwargs)
