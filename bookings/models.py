@@ -1,4 +1,5 @@
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -86,6 +87,27 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"Seat {self.seat_number} of {self.show} ({self.status})"
+
+    # The one definition of "occupies a seat": booked, or held and not yet
+    # lapsed. A lapsed hold's rows still stand in the unique index until they
+    # are removed, but nobody sees them as taken. In SQL (``prefix`` reaches
+    # bookings across a relation, e.g. "bookings__" from Show) and in Python.
+
+    @staticmethod
+    def occupying(now: datetime, prefix: str = "") -> models.Q:
+        return models.Q(**{f"{prefix}status": BookingStatus.BOOKED}) | models.Q(
+            **{f"{prefix}status": BookingStatus.HELD, f"{prefix}held_until__gt": now}
+        )
+
+    def occupies(self, now: datetime) -> bool:
+        return self.status == BookingStatus.BOOKED or (
+            self.status == BookingStatus.HELD and self.held_until is not None and self.held_until > now
+        )
+
+    @staticmethod
+    def sold(prefix: str = "") -> models.Q:
+        """Sold seats: what occupancy and revenue count."""
+        return models.Q(**{f"{prefix}status": BookingStatus.BOOKED})
 
 
 class HoldStatus(models.TextChoices):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from catalog.models import Movie, Show
 
-from .models import Booking, BookingStatus
+from .models import Booking
 
-SOLD = Q(bookings__status=BookingStatus.BOOKED)
+SOLD = Booking.sold(prefix="bookings__")
 ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
@@ -38,7 +38,7 @@ def movie_report(shows: QuerySet[Show]) -> QuerySet[Movie]:
     Subqueries rather than joins: joining shows and bookings at once would
     count a show's capacity once per booking.
     """
-    sold = Booking.objects.filter(show__in=shows.values("pk"), status=BookingStatus.BOOKED, show__movie=OuterRef("pk"))
+    sold = Booking.objects.filter(show__in=shows.values("pk"), show__movie=OuterRef("pk")).filter(Booking.sold())
     sold = sold.order_by().values("show__movie")
     return (
         Movie.objects.filter(Exists(shows.filter(movie=OuterRef("pk"))))

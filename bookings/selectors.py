@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -33,9 +33,9 @@ def seat_map(*, show_id: int, user: User | None = None) -> dict:
     show = get_object_or_404(Show.objects.select_related("screen"), pk=show_id)
     occupied = {
         seat: (status, owner)
-        for seat, status, owner in Booking.objects.filter(show=show)
-        .filter(Q(status=Booking.Status.BOOKED) | Q(status=Booking.Status.HELD, held_until__gt=now))
-        .values_list("seat_number", "status", "user_id")
+        for seat, status, owner in Booking.objects.filter(Booking.occupying(now), show=show).values_list(
+            "seat_number", "status", "user_id"
+        )
     }
     plan = show.screen.plan
     rows = []

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from catalog.layouts import Seat
+from catalog.layouts import Seat, SeatPlan
 from catalog.models import Show
 from core.db import after_commit, is_lock_timeout, set_lock_timeout
 from core.events import log_event
@@ -30,12 +31,13 @@ from .exceptions import (
 from .models import Booking, Hold
 
 
-def taken_seats(*, show: Show, seat_numbers: Sequence[int], now: datetime) -> list[Booking]:
+def occupants_freeing_lapsed(*, show: Show, seat_numbers: Sequence[int], now: datetime) -> list[Booking]:
     """The availability check: the rows occupying any of these seats, in one query.
 
-    Held rows past their expiry no longer count: they are removed here (with
-    their holds marked expired), under the show's lock like every change of
-    who owns a seat, so expiry needs no background job.
+    Held rows of lapsed holds no longer occupy (Booking.occupies) and are
+    removed here, with their holds marked expired, so that the seats can be
+    inserted again; this runs under the show's lock like every change of who
+    owns a seat, so expiry needs no background job.
     """
     rows = list(Booking.objects.filter(show=show, seat_number__in=seat_numbers, status__in=Booking.OCCUPYING))
     expired_holds = {row.hold_id for row in rows if row.status == Booking.Status.HELD and row.held_until <= now}
@@ -44,7 +46,35 @@ def taken_seats(*, show: Show, seat_numbers: Sequence[int], now: datetime) -> li
         Hold.objects.filter(pk__in=expired_holds, status=Hold.Status.ACTIVE).update(
             status=Hold.Status.EXPIRED, ended_at=now
         )
-    return [row for row in rows if row.hold_id not in expired_holds or row.status != Booking.Status.HELD]
+    return [row for row in rows if row.occupies(now)]
+
+
+@contextmanager
+def seat_change(
+    *, show_id: int, user: User | None, action: str, now: datetime, refuse_started: str | None = None
+) -> Iterator[Show]:
+    """The one way seats change owner (in the spirit of pretix's lock_objects).
+
+    A transaction that waits at most BOOKING_LOCK_TIMEOUT_MS for the show's
+    lock (see _lock_show) and yields the locked show. A lock timeout is logged
+    once (action, user, show) and raised as ShowBusy (503). With
+    ``refuse_started`` (what can no longer be done, e.g. "it can no longer be
+    booked"), a show that has started is refused with ShowStarted. Once the
+    transaction commits, cached answers showing seats are retired.
+    """
+    try:
+        with transaction.atomic():
+            set_lock_timeout()
+            show = _lock_show(show_id)
+            if refuse_started is not None and show.date_time <= now:
+                raise ShowStarted(f"This show has already started; {refuse_started}.")
+            yield show
+            after_commit(lambda: bump("seats"))
+    except OperationalError as exc:
+        if is_lock_timeout(exc):
+            log_event("lock_timeout", level=logging.WARNING, action=action, user_id=user and user.pk, show_id=show_id)
+            raise ShowBusy("This show is very busy right now; nothing changed. Try again in a moment.") from exc
+        raise
 
 
 def _lock_show(show_id: int) -> Show:
@@ -120,15 +150,13 @@ def booking_create(
     now = timezone.now()
     seats: list[int] = []
     try:
-        with transaction.atomic():
-            set_lock_timeout()
-            # Locked right before the check, after all validation: the lock is
-            # held only for the check and the writes (see _lock_show).
-            show = _lock_show(show_id)
-            if show.date_time <= now:
-                raise ShowStarted("This show has already started; it can no longer be booked.")
+        # Locked right before the check, after all validation: the lock is
+        # held only for the check and the writes (see _lock_show).
+        with seat_change(
+            show_id=show_id, user=user, action="book", now=now, refuse_started="it can no longer be booked"
+        ) as show:
             seats = sorted(_seats_of(show, seat_numbers, seat_labels, field))
-            occupied = taken_seats(show=show, seat_numbers=seats, now=now)
+            occupied = occupants_freeing_lapsed(show=show, seat_numbers=seats, now=now)
             # Seats the caller holds are theirs to book: the hold gives them up.
             mine = [row for row in occupied if row.status == Booking.Status.HELD and row.user_id == user.pk]
             taken = sorted(row.seat_number for row in occupied if row not in mine)
@@ -141,13 +169,10 @@ def booking_create(
             plan = show.screen.plan
             created = Booking.objects.bulk_create(
                 _new_row(user=user, show=show, seat=seat, price=show.price_of(seat), reference=reference)
-                for seat in map(plan.seat, seats)
-                if seat.number not in held
+                for seat in _existing_seats(plan, [number for number in seats if number not in held])
             )
             bookings = sorted([*mine, *created], key=lambda booking: booking.seat_number)
-            # Once the bookings are committed, never for a rolled-back attempt:
-            # seat counts change (cached reads) and the event is logged.
-            after_commit(lambda: bump("seats"))
+            # Logged once the bookings are committed, never for a rolled-back attempt.
             after_commit(
                 lambda: log_event(
                     "booking_created", user_id=user.pk, show_id=show_id, seats=seats, reference=str(reference)
@@ -161,14 +186,18 @@ def booking_create(
         if refused is exc:
             raise
         raise refused from exc
-    except OperationalError as exc:
-        if is_lock_timeout(exc):
-            log_event("lock_timeout", level=logging.WARNING, action="book", user_id=user.pk, show_id=show_id)
-            raise ShowBusy("This show is very busy right now; nothing was booked. Try again in a moment.") from exc
-        raise
 
 
-def _seat_label(plan, number: int) -> str | None:
+def _existing_seats(plan: SeatPlan, numbers: Sequence[int]) -> list[Seat]:
+    """The seats with these numbers, which the caller has checked exist (_seats_of)."""
+    seats = [plan.seat(number) for number in numbers]
+    missing = [number for number, seat in zip(numbers, seats, strict=True) if seat is None]
+    if missing:  # a caller's bug, never a client's: _seats_of refuses unknown seats with a 400
+        raise ValueError(f"no seats {missing} in this layout")
+    return [seat for seat in seats if seat is not None]
+
+
+def _seat_label(plan: SeatPlan, number: int) -> str | None:
     seat = plan.seat(number)
     return seat.label if seat is not None else None
 
@@ -192,66 +221,43 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
     """Cancel a booking and free its seat, recording who did it.
 
     With ``own_only`` (the API) only ``by``'s own bookings are found; staff
-    cancel anyone's in the admin. The row lock makes two concurrent cancels
-    one 200 and one 409.
+    cancel anyone's in the admin. Like every change of a seat's owner it runs
+    under the show's lock, so two concurrent cancels are one 200 and one 409.
     """
-    try:
-        with transaction.atomic():
-            set_lock_timeout()
-            # Held rows are a hold's business: release the hold instead.
-            bookings = (
-                Booking.objects.select_for_update(of=("self",))
-                .select_related("show__movie", "show__screen")
-                .exclude(status=Booking.Status.HELD)
+    # Held rows are a hold's business: release the hold instead.
+    bookings = Booking.objects.exclude(status=Booking.Status.HELD)
+    if own_only:
+        bookings = bookings.filter(user=by)
+    show_id = bookings.filter(pk=booking_id).values_list("show_id", flat=True).first()
+    if show_id is None:
+        raise NotFound("Booking not found.")
+    now = timezone.now()
+    with seat_change(
+        show_id=show_id, user=by, action="cancel", now=now, refuse_started="its bookings can no longer be cancelled"
+    ) as show:
+        booking = bookings.get(pk=booking_id)
+        if booking.status != Booking.Status.BOOKED:
+            raise BookingNotActive("This booking is already cancelled.")
+        booking.show = show
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        booking.cancelled_by = by
+        booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        after_commit(
+            lambda: log_event(
+                "booking_cancelled",
+                booking_id=booking.pk,
+                user_id=booking.user_id,
+                by_user_id=by.pk,
+                by_staff=not own_only,
+                show_id=booking.show_id,
+                seats=[booking.seat_number],
             )
-            if own_only:
-                bookings = bookings.filter(user=by)
-            booking = bookings.filter(pk=booking_id).first()
-            if booking is None:
-                raise NotFound("Booking not found.")
-            if booking.status != Booking.Status.BOOKED:
-                raise BookingNotActive("This booking is already cancelled.")
-            now = timezone.now()
-            if booking.show.date_time <= now:
-                raise ShowStarted("This show has already started; its bookings can no longer be cancelled.")
-            booking.status = Booking.Status.CANCELLED
-            booking.cancelled_at = now
-            booking.cancelled_by = by
-            booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
-            after_commit(lambda: bump("seats"))
-            after_commit(
-                lambda: log_event(
-                    "booking_cancelled",
-                    booking_id=booking.pk,
-                    user_id=booking.user_id,
-                    by_user_id=by.pk,
-                    by_staff=not own_only,
-                    show_id=booking.show_id,
-                    seats=[booking.seat_number],
-                )
-            )
-    except OperationalError as exc:
-        if is_lock_timeout(exc):
-            log_event("lock_timeout", level=logging.WARNING, action="cancel", booking_id=booking_id, user_id=by.pk)
-            raise ShowBusy("This booking is being changed right now; try again in a moment.") from exc
-        raise
+        )
     return booking
 
 
 # Holds
-
-
-def _in_transaction_with_show_lock(action: str, work: Callable[[], object]):
-    """Run ``work`` in a transaction with a bounded lock wait; a lock timeout is a 503."""
-    try:
-        with transaction.atomic():
-            set_lock_timeout()
-            return work()
-    except OperationalError as exc:
-        if is_lock_timeout(exc):
-            log_event("lock_timeout", level=logging.WARNING, action=action)
-            raise ShowBusy("This show is very busy right now; nothing changed. Try again in a moment.") from exc
-        raise
 
 
 def hold_create(
@@ -263,69 +269,67 @@ def hold_create(
     already has HOLD_MAX_PER_SHOW active holds for this show.
     """
     now = timezone.now()
-
-    def create() -> Hold:
-        show = _lock_show(show_id)
-        if show.date_time <= now:
-            raise ShowStarted("This show has already started; its seats can no longer be held.")
-        seats = sorted(_seats_of(show, seat_numbers, seat_labels, field))
-        active = Hold.objects.filter(user=user, show=show, status=Hold.Status.ACTIVE, expires_at__gt=now)
-        if active.count() >= settings.HOLD_MAX_PER_SHOW:
-            raise HoldLimit(
-                f"You already hold seats for this show (hold {active.first().pk}); confirm or release it first.",
-                hold=active.first().pk,
-            )
-        taken = sorted(row.seat_number for row in taken_seats(show=show, seat_numbers=seats, now=now))
-        if taken:
-            raise SeatTaken(taken)
-        plan = show.screen.plan
-        quoted = [plan.seat(number) for number in seats]
-        hold = Hold.objects.create(
-            user=user,
-            show=show,
-            seats=[{"seat_number": s.number, "label": s.label, "price": str(show.price_of(s))} for s in quoted],
-            created_at=now,
-            expires_at=now + timedelta(minutes=settings.HOLD_MINUTES),
-        )
-        Booking.objects.bulk_create(
-            _new_row(
+    try:
+        with seat_change(
+            show_id=show_id, user=user, action="hold", now=now, refuse_started="its seats can no longer be held"
+        ) as show:
+            seats = sorted(_seats_of(show, seat_numbers, seat_labels, field))
+            active = Hold.objects.filter(user=user, show=show, status=Hold.Status.ACTIVE, expires_at__gt=now)
+            first_active = active.first()
+            if first_active is not None and active.count() >= settings.HOLD_MAX_PER_SHOW:
+                raise HoldLimit(
+                    f"You already hold seats for this show (hold {first_active.pk}); confirm or release it first.",
+                    hold=first_active.pk,
+                )
+            taken = sorted(row.seat_number for row in occupants_freeing_lapsed(show=show, seat_numbers=seats, now=now))
+            if taken:
+                raise SeatTaken(taken)
+            quoted = _existing_seats(show.screen.plan, seats)
+            hold = Hold.objects.create(
                 user=user,
                 show=show,
-                seat=seat,
-                price=show.price_of(seat),
-                reference=hold.reference,
-                status=Booking.Status.HELD,
-                hold=hold,
-                held_until=hold.expires_at,
+                seats=[{"seat_number": s.number, "label": s.label, "price": str(show.price_of(s))} for s in quoted],
+                created_at=now,
+                expires_at=now + timedelta(minutes=settings.HOLD_MINUTES),
             )
-            for seat in quoted
-        )
-        after_commit(lambda: bump("seats"))
-        after_commit(lambda: log_event("hold_created", hold_id=hold.pk, user_id=user.pk, show_id=show_id, seats=seats))
-        return hold
-
-    try:
-        return _in_transaction_with_show_lock("hold", create)
+            Booking.objects.bulk_create(
+                _new_row(
+                    user=user,
+                    show=show,
+                    seat=seat,
+                    price=show.price_of(seat),
+                    reference=hold.reference,
+                    status=Booking.Status.HELD,
+                    hold=hold,
+                    held_until=hold.expires_at,
+                )
+                for seat in quoted
+            )
+            after_commit(
+                lambda: log_event("hold_created", hold_id=hold.pk, user_id=user.pk, show_id=show_id, seats=seats)
+            )
+            return hold
     except SeatTaken as exc:
         log_event("hold_refused", user_id=user.pk, show_id=show_id, seats=exc.extra["seat_numbers"])
         raise
 
 
-def _locked_hold(*, hold_id: int, user: User) -> Hold:
-    """The caller's hold, with its show locked first (the order every seat change uses), then itself."""
+@contextmanager
+def _hold_change(*, hold_id: int, user: User, action: str, now: datetime, refuse_started: str | None = None):
+    """The caller's hold, locked after its show (the order every seat change uses)."""
     show_id = Hold.objects.filter(pk=hold_id, user=user).values_list("show_id", flat=True).first()
     if show_id is None:
         raise NotFound("Hold not found.")
-    _lock_show(show_id)
-    return Hold.objects.select_for_update().get(pk=hold_id)
+    with seat_change(show_id=show_id, user=user, action=action, now=now, refuse_started=refuse_started) as show:
+        hold = Hold.objects.select_for_update().get(pk=hold_id)
+        hold.show = show
+        yield hold
 
 
 def hold_extend(*, hold_id: int, user: User) -> Hold:
     """Give an active hold more time, once: HOLD_MINUTES more, up to HOLD_MAX_LIFETIME_MINUTES in all."""
     now = timezone.now()
-
-    def extend() -> Hold:
-        hold = _locked_hold(hold_id=hold_id, user=user)
+    with _hold_change(hold_id=hold_id, user=user, action="extend", now=now) as hold:
         if hold.state(now) != Hold.Status.ACTIVE:
             raise HoldNotActive(f"This hold is {hold.state(now)}; only an active hold can be extended.")
         if hold.extended:
@@ -339,25 +343,18 @@ def hold_extend(*, hold_id: int, user: User) -> Hold:
         hold.rows.filter(status=Booking.Status.HELD).update(held_until=expires)
         return hold
 
-    return _in_transaction_with_show_lock("extend", extend)
-
 
 def hold_release(*, hold_id: int, user: User) -> None:
     """Give the seats back at once. Releasing an ended hold changes nothing; a confirmed one can not be."""
     now = timezone.now()
-
-    def release() -> None:
-        hold = _locked_hold(hold_id=hold_id, user=user)
+    with _hold_change(hold_id=hold_id, user=user, action="release", now=now) as hold:
         if hold.status == Hold.Status.CONFIRMED:
             raise HoldNotActive("This hold is confirmed: its seats are booked. Cancel the bookings instead.")
         hold.rows.filter(status=Booking.Status.HELD).delete()
         if hold.status == Hold.Status.ACTIVE:
             hold.status, hold.ended_at = Hold.Status.RELEASED, now
             hold.save(update_fields=["status", "ended_at"])
-            after_commit(lambda: bump("seats"))
             after_commit(lambda: log_event("hold_released", hold_id=hold.pk, user_id=user.pk))
-
-    _in_transaction_with_show_lock("release", release)
 
 
 def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
@@ -367,14 +364,12 @@ def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
     free: checked under the show's lock like any booking, SeatTaken otherwise.
     """
     now = timezone.now()
-
-    def confirm() -> list[Booking]:
-        hold = _locked_hold(hold_id=hold_id, user=user)
+    with _hold_change(
+        hold_id=hold_id, user=user, action="confirm", now=now, refuse_started="it can no longer be booked"
+    ) as hold:
         if hold.status in (Hold.Status.CONFIRMED, Hold.Status.RELEASED):
             raise HoldNotActive(f"This hold is already {hold.status}.")
         show = hold.show
-        if show.date_time <= now:
-            raise ShowStarted("This show has already started; it can no longer be booked.")
         plan = show.screen.plan
         # Every booked row must name a seat of the show's current layout: a
         # hold that lapsed may have outlived the layout it was quoted on.
@@ -386,19 +381,17 @@ def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
                 seat_labels=gone,
             )
         numbers = [seat["seat_number"] for seat in hold.seats]
-        occupied = taken_seats(show=show, seat_numbers=numbers, now=now)
+        occupied = occupants_freeing_lapsed(show=show, seat_numbers=numbers, now=now)
         mine = [row for row in occupied if row.hold_id == hold.pk]
         taken = sorted(row.seat_number for row in occupied if row.hold_id != hold.pk)
         if taken:
             raise SeatTaken(taken)
         # Rows an expiry removed come back at the price quoted with the hold.
         kept = {row.seat_number for row in mine}
+        quoted = {seat["seat_number"]: seat["price"] for seat in hold.seats}
         Booking.objects.bulk_create(
-            _new_row(
-                user=user, show=show, seat=plan.seat(seat["seat_number"]), price=seat["price"], reference=hold.reference
-            )
-            for seat in hold.seats
-            if seat["seat_number"] not in kept
+            _new_row(user=user, show=show, seat=seat, price=quoted[seat.number], reference=hold.reference)
+            for seat in _existing_seats(plan, [number for number in numbers if number not in kept])
         )
         _book_rows(mine, hold.reference)
         hold.status, hold.ended_at = Hold.Status.CONFIRMED, now
@@ -406,13 +399,10 @@ def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
         bookings = list(
             Booking.objects.filter(reference=hold.reference, status=Booking.Status.BOOKED).order_by("seat_number")
         )
-        after_commit(lambda: bump("seats"))
         after_commit(
             lambda: log_event("hold_confirmed", hold_id=hold.pk, user_id=user.pk, show_id=show.pk, seats=numbers)
         )
         return bookings
-
-    return _in_transaction_with_show_lock("confirm", confirm)
 
 
 def holds_expire(*, now: datetime | None = None) -> tuple[int, int]:
@@ -427,16 +417,10 @@ def holds_expire(*, now: datetime | None = None) -> tuple[int, int]:
     for show_id in set(
         Hold.objects.filter(status=Hold.Status.ACTIVE, expires_at__lte=now).values_list("show_id", flat=True)
     ):
-
-        def expire(show_id: int = show_id) -> int:
-            _lock_show(show_id)
+        with seat_change(show_id=show_id, user=None, action="expire", now=now):
             holds = Hold.objects.filter(show_id=show_id, status=Hold.Status.ACTIVE, expires_at__lte=now)
             Booking.objects.filter(hold__in=holds, status=Booking.Status.HELD).delete()
-            return holds.update(status=Hold.Status.EXPIRED, ended_at=now)
-
-        expired += _in_transaction_with_show_lock("expire", expire)
-    if expired:
-        bump("seats")
+            expired += holds.update(status=Hold.Status.EXPIRED, ended_at=now)
     retention = now - timedelta(days=settings.HOLD_RETENTION_DAYS)
     deleted, _ = Hold.objects.exclude(status=Hold.Status.ACTIVE).filter(ended_at__lt=retention).delete()
     return expired, deleted

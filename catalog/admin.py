@@ -3,13 +3,13 @@ from contextlib import contextmanager
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from core.exceptions import ServiceError
 
 from . import services
 from .models import Genre, Movie, Screen, Show
-from .selectors import taken_seats
+from .selectors import occupied_seat_count, sold_filter
 
 SHOW_FIELDS = ["movie", "screen", "date_time", "price", "tier_prices"]
 
@@ -140,7 +140,7 @@ class ShowAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(booked=taken_seats(), sold=Sum("bookings__price", filter=Q(bookings__status="booked")))
+            .annotate(booked=occupied_seat_count(), sold=Sum("bookings__price", filter=sold_filter()))
         )
 
     @admin.display(description="taken", ordering="booked")

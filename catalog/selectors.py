@@ -6,14 +6,20 @@ from django.utils import timezone
 from .models import Movie, Show
 
 
-def taken_seats() -> Count:
-    """Seats sold or held by a hold that has not expired, counted per show.
+def _booking_model():
+    # Catalog does not import the bookings app: it reaches Booking, and its one
+    # definition of what occupies a seat, through Show.bookings.
+    return Show.bookings.rel.related_model
 
-    Catalog does not import the bookings app; it counts through the reverse
-    relation that Booking.show declares (related_name="bookings").
-    """
-    held = Q(bookings__status="held", bookings__held_until__gt=timezone.now())
-    return Count("bookings", filter=Q(bookings__status="booked") | held)
+
+def occupied_seat_count() -> Count:
+    """Per show: seats occupied now (booked, or held by a hold that has not lapsed)."""
+    return Count("bookings", filter=_booking_model().occupying(timezone.now(), prefix="bookings__"))
+
+
+def sold_filter() -> Q:
+    """Across Show.bookings: the rows that count as sold."""
+    return _booking_model().sold(prefix="bookings__")
 
 
 def movie_queryset() -> QuerySet[Movie]:
@@ -28,7 +34,7 @@ def show_queryset() -> QuerySet[Show]:
     """Shows with their movie, screen and ``available_seats``, in one query."""
     return (
         Show.objects.select_related("movie", "screen")
-        .annotate(available_seats=F("screen__capacity") - taken_seats())
+        .annotate(available_seats=F("screen__capacity") - occupied_seat_count())
         # Meta.ordering does not apply to aggregated queries.
         .order_by("date_time", "id")
     )

@@ -212,6 +212,27 @@ def test_a_booking_that_cannot_get_the_show_lock_in_time_is_503_with_retry_after
     assert (line["action"], line["show_id"], line["user_id"], line["level"]) == ("book", show.id, user.id, "WARNING")
 
 
+@pytest.mark.parametrize("action", ["hold", "cancel"])
+def test_every_seat_change_that_cannot_get_the_show_lock_logs_who_and_which_show(
+    postgres, settings, show, user, events, action
+):
+    settings.BOOKING_LOCK_TIMEOUT_MS = 500
+    booking = make_booking(user=user, show=show, seat_number=9)
+    url, body = {
+        "hold": (f"/shows/{show.id}/holds/", {"seat_number": 1}),
+        "cancel": (f"/bookings/{booking.id}/cancel/", None),
+    }[action]
+
+    response, _ = request_while_locked(
+        "SELECT id FROM catalog_show WHERE id = %s FOR UPDATE", [show.id], post(client_for(user), url, body)
+    )
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "show_busy"
+    (line,) = [line for line in events() if line["event"] == "lock_timeout"]
+    assert (line["action"], line["show_id"], line["user_id"]) == (action, show.id, user.id)
+
+
 def test_a_duplicate_of_a_request_still_in_progress_is_409_with_retry_after(postgres, settings, show, user):
     settings.BOOKING_LOCK_TIMEOUT_MS = 500
 

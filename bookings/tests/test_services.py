@@ -33,7 +33,7 @@ def test_the_database_refuses_impossible_rows(user, show, seat_number, status):
 def test_a_constraint_violation_becomes_seat_taken_not_an_error(user, other_user, show, monkeypatch):
     make_booking(user=other_user, show=show, seat_number=4)
     # Blind the availability check, as a bug in it would: the constraint must still hold.
-    monkeypatch.setattr(services, "taken_seats", lambda **kwargs: [])
+    monkeypatch.setattr(services, "occupants_freeing_lapsed", lambda **kwargs: [])
 
     with pytest.raises(SeatTaken):
         services.booking_create(user=user, show_id=show.id, seat_numbers=[3, 4])
