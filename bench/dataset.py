@@ -37,7 +37,10 @@ def build(*, movies: int = 200, shows: int = 2000, users: int = 500, bookings: i
         Movie(title=f"Film {n:03}", description=f"Benchmark film number {n}.", duration_minutes=rng.randint(80, 150))
         for n in range(movies)
     )
-    people = User.objects.bulk_create(User(username=f"bench{n:03}", password="!") for n in range(users))
+    # bulk_create skips User.save(), which keeps username_key: set it here.
+    people = User.objects.bulk_create(
+        User(username=f"bench{n:03}", username_key=f"bench{n:03}", password="!") for n in range(users)
+    )
     first_day = timezone.localdate() + timedelta(days=1)
     slots = [
         (screen, timezone.make_aware(datetime.combine(first_day + timedelta(days=day), slot)))

@@ -48,3 +48,9 @@ class SeatsChanged(Conflict):
     """The show's layout no longer has the seats a hold quoted (the screen changed after the hold lapsed)."""
 
     code = "seats_changed"
+
+
+class UnknownSeats(ServiceError):
+    """Seats the show's screen does not have (the API reports it under the field that named them)."""
+
+    code = "unknown_seats"

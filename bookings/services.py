@@ -27,6 +27,7 @@ from .exceptions import (
     SeatTaken,
     ShowBusy,
     ShowStarted,
+    UnknownSeats,
 )
 from .models import Booking, Hold
 
@@ -134,14 +135,13 @@ def booking_create(
     show_id: int,
     seat_numbers: Sequence[int] = (),
     seat_labels: Sequence[str] = (),
-    field: str = "seat_numbers",
 ) -> list[Booking]:
     """Book seats of a show for ``user``, all of them or none.
 
     Seats come as numbers or as normalized labels ("F7"). The bookings share
     one ``reference`` (one purchase) and keep the price, currency and label
-    of the moment. Raises NotFound, ShowStarted, ValidationError under
-    ``field`` for seats the screen does not have, SeatTaken naming every taken
+    of the moment. Raises NotFound, ShowStarted, UnknownSeats for seats the
+    screen does not have, SeatTaken naming every taken
     seat, or ShowBusy when the show's lock can not be had in time. The caller
     has checked the input's shape (distinct, positive, well-formed), so the
     transaction holds only the lock, the availability check and the insert.
@@ -155,7 +155,7 @@ def booking_create(
         with seat_change(
             show_id=show_id, user=user, action="book", now=now, refuse_started="it can no longer be booked"
         ) as show:
-            seats = sorted(_seats_of(show, seat_numbers, seat_labels, field))
+            seats = sorted(_seats_of(show, seat_numbers, seat_labels))
             occupied = occupants_freeing_lapsed(show=show, seat_numbers=seats, now=now)
             # Seats the caller holds are theirs to book: the hold gives them up.
             mine = [row for row in occupied if row.status == Booking.Status.HELD and row.user_id == user.pk]
@@ -202,18 +202,18 @@ def _seat_label(plan: SeatPlan, number: int) -> str | None:
     return seat.label if seat is not None else None
 
 
-def _seats_of(show: Show, seat_numbers: Sequence[int], seat_labels: Sequence[str], field: str) -> list[int]:
+def _seats_of(show: Show, seat_numbers: Sequence[int], seat_labels: Sequence[str]) -> list[int]:
     """Seat numbers for the request, checked against the show's screen."""
     plan = show.screen.plan
     if seat_labels:
         try:
             return plan.numbers_for(list(seat_labels))
         except ValidationError as exc:
-            raise ValidationError({field: exc.messages}) from exc
+            raise UnknownSeats(exc.messages[0]) from exc
     missing = [n for n in seat_numbers if plan.seat(n) is None]
     if missing:
         listed = ", ".join(map(str, sorted(missing)))
-        raise ValidationError({field: f"No seat {listed}: this show has seats 1 to {plan.capacity}."})
+        raise UnknownSeats(f"No seat {listed}: this show has seats 1 to {plan.capacity}.")
     return list(seat_numbers)
 
 
@@ -260,9 +260,7 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
 # Holds
 
 
-def hold_create(
-    *, user: User, show_id: int, seat_numbers: Sequence[int] = (), seat_labels: Sequence[str] = (), field: str
-) -> Hold:
+def hold_create(*, user: User, show_id: int, seat_numbers: Sequence[int] = (), seat_labels: Sequence[str] = ()) -> Hold:
     """Hold seats for ``user`` during checkout, all of them or none.
 
     Raises the errors of booking_create, and HoldLimit when the customer
@@ -273,7 +271,7 @@ def hold_create(
         with seat_change(
             show_id=show_id, user=user, action="hold", now=now, refuse_started="its seats can no longer be held"
         ) as show:
-            seats = sorted(_seats_of(show, seat_numbers, seat_labels, field))
+            seats = sorted(_seats_of(show, seat_numbers, seat_labels))
             active = Hold.objects.filter(user=user, show=show, status=Hold.Status.ACTIVE, expires_at__gt=now)
             first_active = active.first()
             if first_active is not None and active.count() >= settings.HOLD_MAX_PER_SHOW:

@@ -1,8 +1,11 @@
+from contextlib import contextmanager
+
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from catalog.models import Show
@@ -12,6 +15,7 @@ from core.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409, E
 from core.throttling import ReadThrottle
 
 from . import reports, selectors, services
+from .exceptions import UnknownSeats
 from .filters import BookingFilter, ReportFilter
 from .idempotency import HEADER, idempotent
 from .models import Booking, Hold
@@ -69,14 +73,24 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet):
         return self.cached(request, seat_map, pk=pk)
 
     @staticmethod
-    def seats_asked(request, serializer_class, pk) -> tuple[dict, bool]:
+    def seats_asked(request, serializer_class, pk) -> tuple[dict, dict]:
         """The seats of a book or hold request, checked (400 if malformed), as the
-        service's arguments; and whether the single seat_number form was used."""
+        service's arguments; and the request's form: which field named the seats,
+        and whether it was the single seat_number."""
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        arguments = {name: data[name] for name in ("seat_numbers", "seat_labels", "field")}
-        return {"user": request.user, "show_id": int(pk), **arguments}, data["single"]
+        arguments = {name: data[name] for name in ("seat_numbers", "seat_labels")}
+        return {"user": request.user, "show_id": int(pk), **arguments}, data
+
+    @staticmethod
+    @contextmanager
+    def unknown_seats_under(field: str):
+        """Seats the screen lacks are reported under the field the client used, like any field error."""
+        try:
+            yield
+        except UnknownSeats as exc:
+            raise ValidationError({field: [exc.message]}) from exc
 
     @extend_schema(
         summary="Book one seat, or several seats all or nothing",
@@ -100,11 +114,12 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], throttle_classes=[BookingThrottle])
     def book(self, request, pk=None):
-        seats, single = self.seats_asked(request, BookingCreateSerializer, pk)
+        seats, form = self.seats_asked(request, BookingCreateSerializer, pk)
 
         def perform() -> Response:
-            bookings = services.booking_create(**seats)
-            body = BookingSerializer(bookings[0]) if single else PurchaseSerializer.of(bookings)
+            with self.unknown_seats_under(form["field"]):
+                bookings = services.booking_create(**seats)
+            body = BookingSerializer(bookings[0]) if form["single"] else PurchaseSerializer.of(bookings)
             return Response(body.data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, perform)
@@ -123,10 +138,11 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], throttle_classes=[BookingThrottle])
     def holds(self, request, pk=None):
-        seats, _ = self.seats_asked(request, HoldCreateSerializer, pk)
+        seats, form = self.seats_asked(request, HoldCreateSerializer, pk)
 
         def perform() -> Response:
-            hold = services.hold_create(**seats)
+            with self.unknown_seats_under(form["field"]):
+                hold = services.hold_create(**seats)
             return Response(HoldSerializer(hold).data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, perform)

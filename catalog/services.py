@@ -153,6 +153,27 @@ def overlapping_show(*, screen: Screen, movie: Movie, date_time: datetime, exclu
     return next((other for other in candidates if other.ends_at > date_time), None)
 
 
+def movie_create(*, genres=(), **fields) -> Movie:
+    """Add a movie: its fields as the Movie model names them, and its genres."""
+    with transaction.atomic():
+        movie = Movie.objects.create(**fields)
+        movie.genres.set(genres)
+    return movie
+
+
+def movie_update(*, movie: Movie, genres=None, **changes) -> Movie:
+    """Change a movie; a longer duration must still fit its shows (movie_check_duration)."""
+    with transaction.atomic():
+        if "duration_minutes" in changes:
+            movie_check_duration(movie=movie, duration_minutes=changes["duration_minutes"])
+        for name, value in changes.items():
+            setattr(movie, name, value)
+        movie.save()
+        if genres is not None:
+            movie.genres.set(genres)
+    return movie
+
+
 def movie_check_duration(*, movie: Movie, duration_minutes: int) -> None:
     """A movie made longer must still fit each of its shows that has not ended:
     ScheduleConflict naming the first show in the way. Locks those shows'
@@ -213,6 +234,55 @@ def show_validate(
                 }
             )
     return clean_tier_prices(screen=screen, tier_prices=tier_prices)
+
+
+def show_screen(
+    *, screen: Screen | None, screen_name: str | None, total_seats: int | None, show: Show | None
+) -> Screen | None:
+    """The screen a new or changed show goes to: ``screen`` itself, or by the older
+    form ``screen_name`` (+ ``total_seats``); None to keep a changed show's screen."""
+    if screen is not None:
+        return screen
+    if screen_name is not None:
+        return screen_for_name(name=screen_name, total_seats=total_seats)
+    if show is not None and total_seats is not None and total_seats != show.total_seats:
+        raise ValidationError({"total_seats": "total_seats comes from the screen; move the show to another screen."})
+    return None
+
+
+def show_create(
+    *,
+    movie: Movie,
+    date_time: datetime,
+    price: Decimal,
+    tier_prices: dict | None = None,
+    screen: Screen | None = None,
+    screen_name: str | None = None,
+    total_seats: int | None = None,
+) -> Show:
+    """Schedule a show in ``screen``, or in the screen the older form names. One
+    transaction: a screen made for the older form goes if the show is refused."""
+    with transaction.atomic():
+        target = show_screen(screen=screen, screen_name=screen_name, total_seats=total_seats, show=None)
+        if target is None:
+            raise ValidationError({"screen": ["Give screen (an id) or screen_name."]})
+        return show_schedule(movie=movie, screen=target, date_time=date_time, price=price, tier_prices=tier_prices)
+
+
+def show_change(
+    *,
+    show: Show,
+    screen: Screen | None = None,
+    screen_name: str | None = None,
+    total_seats: int | None = None,
+    **changes,
+) -> Show:
+    """Change a show (see show_update), its screen given either way show_create takes."""
+    with transaction.atomic():
+        target = show_screen(screen=screen, screen_name=screen_name, total_seats=total_seats, show=show)
+        if target is not None:
+            changes["screen"] = target
+        return show_update(show=show, **changes)
 
 
 def show_schedule(

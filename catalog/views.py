@@ -1,5 +1,3 @@
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -67,11 +65,11 @@ class MovieViewSet(CachedReadMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return upcoming_shows() if self.action == "shows" else movie_queryset()
 
+    def perform_create(self, serializer) -> None:
+        serializer.instance = services.movie_create(**serializer.validated_data)
+
     def perform_update(self, serializer) -> None:
-        with transaction.atomic():
-            duration = serializer.validated_data.get("duration_minutes", serializer.instance.duration_minutes)
-            services.movie_check_duration(movie=serializer.instance, duration_minutes=duration)
-            serializer.save()
+        serializer.instance = services.movie_update(movie=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: Movie) -> None:
         services.movie_delete(movie=instance)
@@ -145,40 +143,12 @@ class ShowViewSet(CachedReadMixin, viewsets.ModelViewSet):
         # reachable by id after it has started.
         return upcoming_shows() if self.action == "list" else show_queryset()
 
-    @staticmethod
-    def screen_from(data: dict, show: Show | None) -> Screen | None:
-        """The screen asked for, by id or by the older screen_name/total_seats form."""
-        if "screen" in data:
-            return data["screen"]
-        if "screen_name" in data:
-            return services.screen_for_name(name=data["screen_name"], total_seats=data.get("total_seats"))
-        if show is not None and data.get("total_seats", show.total_seats) != show.total_seats:
-            raise ValidationError(
-                {"total_seats": "total_seats comes from the screen; move the show to another screen."}
-            )
-        return None
-
     def perform_create(self, serializer) -> None:
-        data = serializer.validated_data
-        # One transaction: a screen made for the older form goes if the show is refused.
-        with transaction.atomic():
-            show = services.show_schedule(
-                movie=data["movie"],
-                screen=self.screen_from(data, None),
-                date_time=data["date_time"],
-                price=data["price"],
-                tier_prices=data.get("tier_prices"),
-            )
+        show = services.show_create(**serializer.validated_data)
         serializer.instance = show_queryset().get(pk=show.pk)
 
     def perform_update(self, serializer) -> None:
-        data, show = serializer.validated_data, serializer.instance
-        changes = {name: data[name] for name in ("movie", "date_time", "price", "tier_prices") if name in data}
-        with transaction.atomic():
-            screen = self.screen_from(data, show)
-            if screen is not None:
-                changes["screen"] = screen
-            show = services.show_update(show=show, **changes)
+        show = services.show_change(show=serializer.instance, **serializer.validated_data)
         serializer.instance = show_queryset().get(pk=show.pk)
 
     def perform_destroy(self, instance: Show) -> None:

@@ -30,8 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scripts.bookingcheck import check_bookings  # noqa: E402
 from scripts.pgdb import ensure_database  # noqa: E402
-from scripts.servers import ServerDidNotStart, wait_until_up  # noqa: E402
+from scripts.servers import ServerDidNotStart, start_gunicorn  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/booking_race"
 
@@ -67,25 +68,6 @@ def prepare(seats: int, users: int) -> tuple[int, list[tuple[int, str]]]:
     return show.id, customers
 
 
-def start_server(port: int, env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
-
-
 def attempt(port: int, show_id: int, token: str, body: dict) -> tuple[int, dict]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/shows/{show_id}/book/",
@@ -106,27 +88,13 @@ def attempt(port: int, show_id: int, token: str, body: dict) -> tuple[int, dict]
 
 def verify(show_id: int, results: list[tuple[int, int, dict]]) -> dict:
     """Compare what the clients were told with what the database holds."""
-    from bookings.models import Booking
-
-    booked = list(Booking.objects.filter(show_id=show_id, status="booked").values("id", "user_id", "seat_number"))
-    per_seat = Counter(row["seat_number"] for row in booked)
-    rows = {row["id"]: row for row in booked}
-    promised = {}
-    for user_id, status, body in results:
-        if status == 201:
-            for booking in body.get("bookings", [body]):
-                promised[booking["id"]] = (user_id, booking["seat_number"])
-    unmatched = [
-        booking_id
-        for booking_id, (user_id, seat) in promised.items()
-        if booking_id not in rows or (rows[booking_id]["user_id"], rows[booking_id]["seat_number"]) != (user_id, seat)
-    ]
-    return {
-        "booked_rows": len(booked),
-        "double_booked_seats": sum(1 for count in per_seat.values() if count > 1),
-        "unmatched_201": len(unmatched),
-        "rows_without_201": len(set(rows) - set(promised)),
+    promised = {
+        booking["id"]: (show_id, booking["seat_number"], user_id)
+        for user_id, status, body in results
+        if status == 201
+        for booking in body.get("bookings", [body])
     }
+    return check_bookings(promised, [show_id])
 
 
 def main() -> int:
@@ -158,16 +126,11 @@ def main() -> int:
     show_id, customers = prepare(args.seats, args.users)
 
     logs = {port: Path(tempfile.mkstemp(prefix=f"race-{port}-", suffix=".log")[1]) for port in args.ports}
-    servers = [start_server(port, env, logs[port]) for port in args.ports]
+    servers = []
     try:
-        for port, server in zip(args.ports, servers, strict=True):
+        for port in args.ports:
             try:
-                wait_until_up(
-                    f"http://127.0.0.1:{port}/shows/{show_id}/",
-                    name=f"gunicorn on port {port}",
-                    log=logs[port],
-                    process=server,
-                )
+                servers.append(start_gunicorn(port=port, env=env, log=logs[port]))
             except ServerDidNotStart as error:
                 raise SystemExit(str(error)) from None
         rng = random.Random(args.seed)
@@ -198,15 +161,15 @@ def main() -> int:
         server_errors == 0
         and unexpected == 0
         and check["double_booked_seats"] == 0
-        and check["unmatched_201"] == 0
-        and check["rows_without_201"] == 0
+        and check["201s_without_their_row"] == 0
+        and check["rows_without_a_201"] == 0
     )
     print(
         f"race: {args.requests} requests, {args.concurrency} at a time, over {len(args.ports)} servers "
         f"(ports {' '.join(map(str, args.ports))}) for {args.seats} seats in {elapsed:.1f}s: "
         f"201={statuses[201]} 409={statuses[409]} other4xx={unexpected} 5xx={server_errors}; "
         f"booked rows={check['booked_rows']}, double-booked seats={check['double_booked_seats']}, "
-        f"201s without a row={check['unmatched_201']}, rows without a 201={check['rows_without_201']} "
+        f"201s without a row={check['201s_without_their_row']}, rows without a 201={check['rows_without_a_201']} "
         f"-> {'OK' if ok else 'VIOLATION'}"
     )
     return 0 if ok else 1

@@ -103,3 +103,31 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def start_gunicorn(
+    *, port: int, env: dict, log: Path, workers: int = 2, extra: list[str] | None = None
+) -> subprocess.Popen:
+    """gunicorn with the repository's configuration on a loopback port, answering /healthz,
+    or ServerDidNotStart (the process stopped) with the end of its log."""
+    root = Path(__file__).resolve().parent.parent
+    server = subprocess.Popen(
+        [str(root / ".venv/bin/gunicorn"), "-c", str(root / "config/gunicorn.conf.py"), "config.wsgi", *(extra or [])],
+        cwd=root,
+        env={
+            **env,
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_ACCESS_LOG": "",
+            "GUNICORN_LOG_LEVEL": "warning",
+            "PYTHONUNBUFFERED": "1",
+        },
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", name=f"gunicorn on port {port}", log=log, process=server)
+    except ServerDidNotStart:
+        server.terminate()
+        raise
+    return server
