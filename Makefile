@@ -36,9 +36,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# What CI checks besides the tests: migrations match the models, the OpenAPI
-# schema is valid, and the code is linted.
+# What CI checks besides the tests: lint, types, migrations match the models,
+# the OpenAPI schema is valid.
 check: $(STAMP) lint
+	$(BIN)/mypy .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
@@ -59,4 +60,4 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage staticfiles

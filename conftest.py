@@ -115,6 +115,7 @@ def post(client: APIClient, url: str, body=None, **headers):
 def events():
     """The lines the events handler writes, parsed: exactly what a log collector would read."""
     handler = logging.getLogger("events").handlers[0]
+    assert isinstance(handler, logging.StreamHandler)
     stream = io.StringIO()
     old = handler.setStream(stream)
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]

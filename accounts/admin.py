@@ -10,7 +10,7 @@ from .models import User
 from .services import USERNAME_TAKEN, username_taken
 
 
-class CanonicalUsernameMixin:
+class CanonicalUsernameMixin(forms.ModelForm):
     """Staff get a form error, not a database error, for a name another account already has."""
 
     def clean_username(self):
@@ -43,6 +43,7 @@ class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:
+            assert self.request is not None, "the admin passes the request to its log-in form"
             try:
                 self.user_cache = login_authenticate(self.request, username=username, password=password)
             except LockedOut as exc:

@@ -14,12 +14,16 @@ serialises writers by itself and is not used where this race matters.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import connection, transaction
+from django.http import HttpRequest
+from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
 from core.events import log_event
@@ -29,19 +33,20 @@ from .identity import username_key
 from .models import User
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest | Request) -> str:
     """The client address, as the throttles see it (DJANGO_TRUSTED_PROXIES hops from the right)."""
-    return BaseThrottle().get_ident(request)
+    # get_ident reads only META, which an HttpRequest and a DRF Request both have.
+    return BaseThrottle().get_ident(cast(Request, request))
 
 
-def lockout_username(request, credentials: dict | None) -> str | None:
+def lockout_username(request: HttpRequest | Request, credentials: dict[str, Any] | None) -> str | None:
     """AXES_USERNAME_CALLABLE: failures count against the canonical name, not the typed one."""
     username = (credentials or {}).get("username")
     return username_key(username)[:150] if isinstance(username, str) else None
 
 
 @contextmanager
-def _one_attempt_at_a_time(request, username: str):
+def _one_attempt_at_a_time(request: HttpRequest | Request, username: str) -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
@@ -53,7 +58,7 @@ def _one_attempt_at_a_time(request, username: str):
         yield
 
 
-def login_authenticate(request, *, username: str, password: str) -> User | None:
+def login_authenticate(request: HttpRequest | Request, *, username: str, password: str) -> User | None:
     """The user these credentials belong to, or None; LockedOut without checking
     the password while the name or the address is locked out."""
     with _one_attempt_at_a_time(request, username):

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
@@ -5,11 +9,11 @@ from django.db import models
 from .identity import collision_key, username_key
 
 
-class UserManager(BaseUserManager):
-    def get_by_natural_key(self, username: str):
+class UserManager(BaseUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
         # Log-in finds the account by the canonical key, which the database
         # keeps unique: one name can never match two accounts.
-        return self.get(username_key=username_key(username))
+        return self.get(username_key=username_key(username or ""))
 
 
 class User(AbstractUser):
@@ -19,9 +23,9 @@ class User(AbstractUser):
     # save, whoever saves: sign-up, the admin, createsuperuser, scripts.
     username_key = models.CharField(max_length=300, unique=True, editable=False)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         key = username_key(self.username)
         # An account that shared its name with an older one when keys were
         # introduced keeps the marked key the migration gave it until renamed.

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from .lockout import login_authenticate
 from .models import User
@@ -44,14 +45,15 @@ class LoginSerializer(TokenObtainPairSerializer):
     client needs no second request."""
 
     def validate(self, attrs):
-        self.user = login_authenticate(self.context["request"], username=attrs["username"], password=attrs["password"])
-        if not api_settings.USER_AUTHENTICATION_RULE(self.user):
+        user = login_authenticate(self.context["request"], username=attrs["username"], password=attrs["password"])
+        if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
             raise AuthenticationFailed(self.error_messages["no_active_account"], "no_active_account")
+        self.user = user
         # As the admin's login() does: the lockout forgets this name's failures,
         # and last_login is kept.
-        user_logged_in.send(sender=type(self.user), request=self.context["request"], user=self.user)
-        refresh = self.get_token(self.user)
-        return {"refresh": str(refresh), "access": str(refresh.access_token), "user": UserSerializer(self.user).data}
+        user_logged_in.send(sender=type(user), request=self.context["request"], user=user)
+        refresh = RefreshToken.for_user(user)
+        return {"refresh": str(refresh), "access": str(refresh.access_token), "user": UserSerializer(user).data}
 
 
 class TokenPairSerializer(serializers.Serializer):

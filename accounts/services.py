@@ -13,7 +13,10 @@ USERNAME_TAKEN = "A user with that username already exists."
 
 def username_taken(username: str, *, exclude_pk: int | None = None) -> bool:
     """Whether another account has this name in its canonical form (accounts/identity.py)."""
-    return User.objects.filter(username_key=username_key(username)).exclude(pk=exclude_pk).exists()
+    others = User.objects.filter(username_key=username_key(username))
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return others.exists()
 
 
 def user_create(*, username: str, password: str, email: str = "") -> User:

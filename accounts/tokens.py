@@ -12,6 +12,8 @@ live out their short lifetime (JWT_ACCESS_MINUTES).
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import AuthenticationFailed
@@ -36,8 +38,8 @@ class _SignedRefreshToken(RefreshToken):
         pass
 
 
-def _family(payload: dict) -> str:
-    return payload.get(FAMILY_CLAIM) or payload[api_settings.JTI_CLAIM]
+def _family(payload: dict[str, Any]) -> str:
+    return str(payload.get(FAMILY_CLAIM) or payload[api_settings.JTI_CLAIM])
 
 
 def _revoke_family(*, user_id: int, family: str) -> int:
@@ -45,7 +47,7 @@ def _revoke_family(*, user_id: int, family: str) -> int:
         user_id=user_id, blacklistedtoken__isnull=True, expires_at__gt=timezone.now()
     )
     backend = state.token_backend
-    doomed = [token for token in live if _family(backend.decode(token.token, verify=False)) == family]
+    doomed = [token for token in live if _family(backend.decode(cast(Any, token.token), verify=False)) == family]
     BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in doomed], ignore_conflicts=True)
     return len(doomed)
 
@@ -58,7 +60,7 @@ def refresh_rotate(*, token: str) -> dict[str, str]:
     inactive.
     """
     try:
-        refresh = _SignedRefreshToken(token)
+        refresh = _SignedRefreshToken(cast(Any, token))  # simplejwt types the encoded token as Token
     except TokenError as exc:
         raise InvalidToken(exc.args[0]) from exc
     jti, family = refresh[api_settings.JTI_CLAIM], _family(refresh.payload)
@@ -72,7 +74,7 @@ def refresh_rotate(*, token: str) -> dict[str, str]:
             revoked = _revoke_family(user_id=spent.user_id, family=family) if spent.user_id else 0
             log_event("refresh_token_reused", user_id=spent.user_id, revoked=revoked)
         else:
-            user = User.objects.filter(pk=refresh.payload.get(api_settings.USER_ID_CLAIM)).first()
+            user = User.objects.filter(pk=refresh.payload.get(api_settings.USER_ID_CLAIM) or 0).first()
             if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
                 raise AuthenticationFailed("No active account found for the given token.", "no_active_account")
             BlacklistedToken.objects.create(token=spent)

@@ -59,13 +59,12 @@ def build(*, movies: int = 200, shows: int = 2000, users: int = 500, bookings: i
         capacity = show.screen.capacity
         plan = show.screen.plan
         for number in rng.sample(range(1, capacity + 1), min(per_show, capacity)):
-            seat = plan.seat(number)
             rows.append(
                 Booking(
                     user=rng.choice(people),
                     show=show,
                     seat_number=number,
-                    seat_label=seat.label,
+                    seat_label=plan.label_of(number),
                     price=show.price,
                     currency=settings.CURRENCY,
                 )

@@ -140,7 +140,7 @@ def machine(url: str) -> dict:
     with open("/proc/cpuinfo") as cpuinfo:
         model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "unknown")
     with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
-        postgres = conn.execute("SHOW server_version").fetchone()[0]
+        (postgres,) = conn.execute("SHOW server_version").fetchone() or ("unknown",)
     return {"cpus": os.cpu_count(), "cpu": model, "python": platform.python_version(), "postgres": postgres}
 
 

@@ -32,6 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
+from accounts.auth import customer
 from core.db import is_lock_timeout, set_lock_timeout
 
 from .exceptions import IdempotencyKeyInProgress, IdempotencyKeyReused
@@ -71,7 +72,7 @@ def _claim(request: Request, key: str, digest: str) -> IdempotencyKey | Response
     try:
         with transaction.atomic():
             return IdempotencyKey.objects.create(
-                user=request.user, key=key, fingerprint=digest, created_at=timezone.now()
+                user=customer(request), key=key, fingerprint=digest, created_at=timezone.now()
             )
     except OperationalError as exc:
         if is_lock_timeout(exc):
@@ -81,7 +82,7 @@ def _claim(request: Request, key: str, digest: str) -> IdempotencyKey | Response
         raise
     except IntegrityError:
         pass
-    previous = IdempotencyKey.objects.get(user=request.user, key=key)
+    previous = IdempotencyKey.objects.get(user=customer(request), key=key)
     if previous.created_at < expired_before():
         # An expired key is free again: this request starts afresh.
         previous.delete()

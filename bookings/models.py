@@ -148,7 +148,7 @@ class Hold(models.Model):
     def __str__(self) -> str:
         return f"Hold {self.pk} of {self.show} ({self.status})"
 
-    def state(self, now) -> str:
+    def state(self, now: datetime) -> str:
         """The status as a reader sees it now: an active hold past its expiry is expired."""
         if self.status == HoldStatus.ACTIVE and self.expires_at <= now:
             return HoldStatus.EXPIRED

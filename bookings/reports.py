@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Aggregate,
+    Count,
+    DecimalField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from catalog.models import Movie, Show
@@ -26,7 +37,7 @@ def show_report(shows: QuerySet[Show]) -> QuerySet[Show]:
     )
 
 
-def _per_movie(queryset: QuerySet, expression) -> Subquery:
+def _per_movie(queryset: QuerySet[Show], expression: Aggregate) -> Subquery:
     """One number per movie from a queryset that has a ``movie`` to group by."""
     grouped = queryset.filter(movie=OuterRef("pk")).order_by().values("movie").annotate(value=expression)
     return Subquery(grouped.values("value"))
@@ -38,8 +49,12 @@ def movie_report(shows: QuerySet[Show]) -> QuerySet[Movie]:
     Subqueries rather than joins: joining shows and bookings at once would
     count a show's capacity once per booking.
     """
-    sold = Booking.objects.filter(show__in=shows.values("pk"), show__movie=OuterRef("pk")).filter(Booking.sold())
-    sold = sold.order_by().values("show__movie")
+    sold = (
+        Booking.objects.filter(show__in=shows.values("pk"), show__movie=OuterRef("pk"))
+        .filter(Booking.sold())
+        .order_by()
+        .values("show__movie")
+    )
     return (
         Movie.objects.filter(Exists(shows.filter(movie=OuterRef("pk"))))
         .annotate(

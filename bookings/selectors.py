@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -23,7 +25,7 @@ def booking_list(*, user: User) -> QuerySet[Booking]:
     )
 
 
-def seat_map(*, show_id: int, user: User | None = None) -> dict:
+def seat_map(*, show_id: int, user: User | None = None) -> dict[str, Any]:
     """The show's seats, free, booked and held, as lists and as a map: two queries, whatever the size.
 
     Seats of holds past their expiry are free. With ``user``, the seats that
@@ -31,19 +33,19 @@ def seat_map(*, show_id: int, user: User | None = None) -> dict:
     """
     now = timezone.now()
     show = get_object_or_404(Show.objects.select_related("screen"), pk=show_id)
-    occupied = {
+    occupied: dict[int | None, tuple[str, int | None]] = {
         seat: (status, owner)
         for seat, status, owner in Booking.objects.filter(Booking.occupying(now), show=show).values_list(
             "seat_number", "status", "user_id"
         )
     }
     plan = show.screen.plan
-    rows = []
+    rows: list[dict[str, Any]] = []
     for place in plan.places():
         if not rows or rows[-1]["row"] != place.row:
             rows.append({"row": place.row, "tier": place.tier, "price": show.price_of(place), "seats": []})
         status, owner = occupied.get(place.number, ("available", None))
-        seat = {
+        seat: dict[str, Any] = {
             "seat_number": place.number,
             "label": place.label,
             "status": "blocked" if place.number is None else status,

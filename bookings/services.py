@@ -5,6 +5,8 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,7 +43,11 @@ def occupants_freeing_lapsed(*, show: Show, seat_numbers: Sequence[int], now: da
     owns a seat, so expiry needs no background job.
     """
     rows = list(Booking.objects.filter(show=show, seat_number__in=seat_numbers, status__in=Booking.OCCUPYING))
-    expired_holds = {row.hold_id for row in rows if row.status == Booking.Status.HELD and row.held_until <= now}
+    expired_holds = {
+        row.hold_id
+        for row in rows
+        if row.status == Booking.Status.HELD and not row.occupies(now) and row.hold_id is not None
+    }
     if expired_holds:
         Booking.objects.filter(hold_id__in=expired_holds, status=Booking.Status.HELD).delete()
         Hold.objects.filter(pk__in=expired_holds, status=Hold.Status.ACTIVE).update(
@@ -106,8 +112,12 @@ def _take_off_holds(rows: list[Booking], now: datetime) -> None:
         hold.save(update_fields=["seats", "status", "ended_at"])
 
 
-def _new_row(*, user: User, show: Show, seat: Seat, price, reference: uuid.UUID, **fields) -> Booking:
+def _new_row(
+    *, user: User, show: Show, seat: Seat, price: Decimal | str, reference: uuid.UUID, **fields: Any
+) -> Booking:
     """An unsaved row for one seat, with the label, price and currency of the moment."""
+    if seat.number is None:
+        raise ValueError(f"{seat.label} is a blocked place, not a seat")  # _existing_seats never returns one
     return Booking(
         user=user,
         show=show,
@@ -313,7 +323,9 @@ def hold_create(*, user: User, show_id: int, seat_numbers: Sequence[int] = (), s
 
 
 @contextmanager
-def _hold_change(*, hold_id: int, user: User, action: str, now: datetime, refuse_started: str | None = None):
+def _hold_change(
+    *, hold_id: int, user: User, action: str, now: datetime, refuse_started: str | None = None
+) -> Iterator[Hold]:
     """The caller's hold, locked after its show (the order every seat change uses)."""
     show_id = Hold.objects.filter(pk=hold_id, user=user).values_list("show_id", flat=True).first()
     if show_id is None:
@@ -338,7 +350,7 @@ def hold_extend(*, hold_id: int, user: User) -> Hold:
             raise HoldNotActive("This hold has reached its longest lifetime.")
         hold.expires_at, hold.extended = expires, True
         hold.save(update_fields=["expires_at", "extended"])
-        hold.rows.filter(status=Booking.Status.HELD).update(held_until=expires)
+        Booking.objects.filter(hold=hold, status=Booking.Status.HELD).update(held_until=expires)
         return hold
 
 

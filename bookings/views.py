@@ -1,5 +1,8 @@
+from collections.abc import Callable
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_view
@@ -7,7 +10,9 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
+from accounts.auth import customer
 from catalog.models import Show
 from core.httpcache import CachedResponseMixin
 from core.routers import ID_PATTERN
@@ -81,7 +86,7 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         arguments = {name: data[name] for name in ("seat_numbers", "seat_labels")}
-        return {"user": request.user, "show_id": int(pk), **arguments}, data
+        return {"user": customer(request), "show_id": int(pk), **arguments}, data
 
     @staticmethod
     @contextmanager
@@ -168,10 +173,10 @@ class HoldViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Hold.objects.none()
-        return Hold.objects.filter(user=self.request.user)
+        return Hold.objects.filter(user=customer(self.request))
 
     def destroy(self, request, pk=None):
-        services.hold_release(hold_id=int(pk), user=request.user)
+        services.hold_release(hold_id=int(pk), user=customer(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -182,7 +187,7 @@ class HoldViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.
     )
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
-        return Response(HoldSerializer(services.hold_extend(hold_id=int(pk), user=request.user)).data)
+        return Response(HoldSerializer(services.hold_extend(hold_id=int(pk), user=customer(request))).data)
 
     @extend_schema(
         summary="Confirm a hold: book its seats (an expired hold only if all are still free)",
@@ -194,20 +199,26 @@ class HoldViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         def perform() -> Response:
-            bookings = services.hold_confirm(hold_id=int(pk), user=request.user)
+            bookings = services.hold_confirm(hold_id=int(pk), user=customer(request))
             return Response(PurchaseSerializer.of(bookings).data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, perform)
 
 
-class CustomerBookingsMixin:
-    serializer_class = BookingSerializer
+if TYPE_CHECKING:
+    _ViewSet = viewsets.GenericViewSet[Booking]
+else:  # a mixin: the viewset brings the base
+    _ViewSet = object
+
+
+class CustomerBookingsMixin(_ViewSet):
+    serializer_class: type[BaseSerializer[Any]] = BookingSerializer
     lookup_value_regex = ID_PATTERN
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Booking]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Booking.objects.none()
-        return selectors.booking_list(user=self.request.user)
+        return selectors.booking_list(user=customer(self.request))
 
 
 @extend_schema_view(
@@ -240,7 +251,7 @@ class BookingViewSet(CustomerBookingsMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"], throttle_classes=[BookingThrottle])
     def cancel(self, request, pk=None):
         def perform() -> Response:
-            return Response(BookingSerializer(services.booking_cancel(booking_id=int(pk), by=request.user)).data)
+            return Response(BookingSerializer(services.booking_cancel(booking_id=int(pk), by=customer(request))).data)
 
         return idempotent(request, perform)
 
@@ -252,7 +263,7 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_class = ReportFilter
     queryset = Show.objects.all()
-    report = staticmethod(reports.show_report)
+    report: Callable[[QuerySet[Show]], QuerySet[Any]] = staticmethod(reports.show_report)
 
     def filter_queryset(self, queryset):
         return self.report(super().filter_queryset(queryset))

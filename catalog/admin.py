@@ -1,4 +1,5 @@
 from contextlib import contextmanager
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -31,7 +32,8 @@ class ShowAdminForm(forms.ModelForm):
         fields = SHOW_FIELDS
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         movie = cleaned.get("movie") or getattr(self.instance, "movie", None)
         if movie and cleaned.get("screen") and cleaned.get("date_time"):
             with refusals_as_form_errors():
@@ -143,21 +145,26 @@ class ShowAdmin(admin.ModelAdmin):
             .annotate(booked=occupied_seat_count(), sold=Sum("bookings__price", filter=sold_filter()))
         )
 
+    @staticmethod
+    def annotated(show: Show, name: str) -> Any:
+        """A number get_queryset annotated the show with."""
+        return getattr(show, name)
+
     @admin.display(description="taken", ordering="booked")
     def booked_seats(self, show: Show) -> int:
-        return show.booked
+        return self.annotated(show, "booked")
 
     @admin.display(description="available")
     def available_seats(self, show: Show) -> int:
-        return show.total_seats - show.booked
+        return show.total_seats - self.annotated(show, "booked")
 
     @admin.display(description="occupancy")
     def occupancy(self, show: Show) -> str:
-        return f"{100 * show.booked / show.total_seats:.1f}%"
+        return f"{100 * self.annotated(show, 'booked') / show.total_seats:.1f}%"
 
     @admin.display(description="revenue", ordering="sold")
     def revenue(self, show: Show) -> str:
-        return f"{show.sold or 0:.2f}"
+        return f"{self.annotated(show, 'sold') or 0:.2f}"
 
     def save_model(self, request, obj, form, change):
         obj.pk = save_show(form).pk

@@ -18,8 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+
+# A row of a layout: {"row": "A", "seats": 12, "blocked": [1], "tier": "premium"}.
+Row = dict[str, Any]
 
 MAX_ROWS = 50  # x 100 seats: at most 5,000 seats in a screen
 MAX_SEATS_IN_ROW = 100
@@ -36,12 +40,12 @@ def row_label(index: int) -> str:
     return letters[index] if index < 26 else letters[index // 26 - 1] + letters[index % 26]
 
 
-def grid(rows: int, seats_per_row: int) -> list[dict]:
+def grid(rows: int, seats_per_row: int) -> list[Row]:
     """A plain rectangle of seats: rows A, B, C ... of equal length."""
     return [{"row": row_label(i), "seats": seats_per_row} for i in range(rows)]
 
 
-def rows_of(total_seats: int, per_row: int = 20) -> list[dict]:
+def rows_of(total_seats: int, per_row: int = 20) -> list[Row]:
     """Rows A, B, C ... of ``per_row`` seats holding ``total_seats``; the last row may be shorter."""
     return [
         {"row": row_label(index), "seats": min(per_row, total_seats - start)}
@@ -72,13 +76,15 @@ class SeatPlan:
     lock. ``validate=False`` is for layouts already checked and stored.
     """
 
-    def __init__(self, layout: list[dict], *, validate: bool = True) -> None:
-        self.layout = clean_layout(layout) if validate else layout
+    def __init__(self, layout: object, *, validate: bool = True) -> None:
+        # Unchecked layouts come from the database, where only checked ones are stored.
+        self.layout: list[Row] = clean_layout(layout) if validate else cast(list[Row], layout)
 
     @cached_property
-    def rows(self) -> dict[str, tuple[int, dict]]:
+    def rows(self) -> dict[str, tuple[int, Row]]:
         """Each row by name, with the seat number before its first seat."""
-        rows, before = {}, 0
+        rows: dict[str, tuple[int, Row]] = {}
+        before = 0
         for row in self.layout:
             rows[row["row"]] = (before, row)
             before += row["seats"] - len(row.get("blocked", ()))
@@ -87,7 +93,7 @@ class SeatPlan:
     @property
     def capacity(self) -> int:
         before, row = list(self.rows.values())[-1]
-        return before + row["seats"] - len(row.get("blocked", ()))
+        return before + int(row["seats"]) - len(row.get("blocked", ()))
 
     @property
     def tiers(self) -> set[str]:
@@ -107,11 +113,18 @@ class SeatPlan:
                 return Seat(number, f"{row['row']}{place}", row["row"], place, row.get("tier", STANDARD))
         return None
 
+    def label_of(self, number: int) -> str:
+        """The label of a seat number known to exist; ValueError otherwise."""
+        seat = self.seat(number)
+        if seat is None:
+            raise ValueError(f"no seat {number} in this layout")
+        return seat.label
+
     def number_of(self, label: str) -> int | None:
         """The seat number of a normalized label ("F7"), or None if the screen has no such seat."""
         match = LABEL.match(label)
         entry = self.rows.get(match[1]) if match else None
-        if entry is None:
+        if match is None or entry is None:
             return None
         before, row = entry
         place, blocked = int(match[2]), row.get("blocked", ())
@@ -125,7 +138,7 @@ class SeatPlan:
         unknown = [label for label, number in zip(labels, numbers, strict=True) if number is None]
         if unknown:
             raise ValidationError(f"No seat {', '.join(unknown)} in this screen.")
-        return numbers
+        return [number for number in numbers if number is not None]
 
     def places(self) -> list[Seat]:
         """Every place row by row, blocked ones included (for drawing the map)."""
@@ -140,11 +153,12 @@ class SeatPlan:
         return places
 
 
-def clean_layout(layout: object) -> list[dict]:
+def clean_layout(layout: object) -> list[Row]:
     """Check a layout and return it in canonical form; ValidationError says what is wrong."""
     if not isinstance(layout, list) or not 1 <= len(layout) <= MAX_ROWS:
         raise ValidationError(f"A layout is a list of 1 to {MAX_ROWS} rows.")
-    rows, seen = [], set()
+    rows: list[Row] = []
+    seen: set[str] = set()
     for index, row in enumerate(layout, start=1):
         if not isinstance(row, dict) or set(row) - {"row", "seats", "blocked", "tier"}:
             raise ValidationError(f"Row {index}: give row, seats and optionally blocked and tier.")
@@ -166,7 +180,7 @@ def clean_layout(layout: object) -> list[dict]:
         tier = row.get("tier", STANDARD)
         if not isinstance(tier, str) or not TIER.match(tier):
             raise ValidationError(f"Row {name}: tier must be a short lowercase name, e.g. 'premium'.")
-        clean = {"row": name, "seats": seats}
+        clean: Row = {"row": name, "seats": seats}
         if blocked:
             clean["blocked"] = sorted(blocked)
         if tier != STANDARD:

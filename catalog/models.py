@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -68,7 +69,7 @@ class Screen(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         checked = SeatPlan(self.layout)  # ValidationError for a bad layout, whoever saves
         self.layout, self.capacity = checked.layout, checked.capacity
         self.__dict__.pop("plan", None)

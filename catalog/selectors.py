@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .models import Movie, Show
 
 
-def _booking_model():
+def _booking_model() -> Any:
     # Catalog does not import the bookings app: it reaches Booking, and its one
-    # definition of what occupies a seat, through Show.bookings.
+    # definition of what occupies a seat, through Show.bookings (typed Any for
+    # the same reason).
     return Show.bookings.rel.related_model
 
 
@@ -19,7 +22,8 @@ def occupied_seat_count() -> Count:
 
 def sold_filter() -> Q:
     """Across Show.bookings: the rows that count as sold."""
-    return _booking_model().sold(prefix="bookings__")
+    sold: Q = _booking_model().sold(prefix="bookings__")
+    return sold
 
 
 def movie_queryset() -> QuerySet[Movie]:

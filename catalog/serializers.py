@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from rest_framework import serializers
@@ -50,7 +51,7 @@ class ScreenSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "capacity", "layout", "rows", "seats_per_row"]
         read_only_fields = ["capacity"]
         # Uniqueness is checked by the service, case and all.
-        extra_kwargs = {"name": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"name": {"validators": []}}
 
     def validate(self, attrs):
         rows, per_row = attrs.pop("rows", None), attrs.pop("seats_per_row", None)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 
 from .exceptions import HasBookings, ScheduleConflict
-from .layouts import STANDARD, SeatPlan, rows_of
-from .models import MAX_DURATION_MINUTES, Movie, Screen, Show
+from .layouts import STANDARD, Row, SeatPlan, rows_of
+from .models import MAX_DURATION_MINUTES, Genre, Movie, Screen, Show
 
 MAX_PRICE = Decimal("999999.99")
 LONGEST_MOVIE = timedelta(minutes=MAX_DURATION_MINUTES)
@@ -41,7 +43,7 @@ def screen_delete(*, screen: Screen) -> None:
     _delete(screen, "screen", "shows are scheduled in it.")
 
 
-def occupied_seats(shows) -> list[dict]:
+def occupied_seats(shows: QuerySet[Show]) -> list[dict[str, Any]]:
     """The rows that own a seat (booked or held, lapsed holds included) in these shows.
 
     Invariant: every such row names a seat of its show's current layout. So a
@@ -50,7 +52,7 @@ def occupied_seats(shows) -> list[dict]:
     """
     # Booking is reached through Show.bookings (catalog does not import
     # bookings), and what "owns a seat" means is its one definition.
-    booking = Show.bookings.rel.related_model
+    booking: Any = Show.bookings.rel.related_model
     rows = booking.objects.filter(show__in=shows, status__in=booking.OCCUPYING).order_by("show_id", "seat_number")
     return [
         {"show": show_id, "seat_number": number, "seat_label": label, "status": status}
@@ -58,7 +60,7 @@ def occupied_seats(shows) -> list[dict]:
     ]
 
 
-def _refuse_if_occupied(shows, message: str) -> None:
+def _refuse_if_occupied(shows: QuerySet[Show], message: str) -> None:
     seats = occupied_seats(shows)
     if seats:
         listed = ", ".join(f"{seat['seat_label']} ({seat['status']})" for seat in seats[:20])
@@ -66,7 +68,7 @@ def _refuse_if_occupied(shows, message: str) -> None:
         raise HasBookings(f"{message} Seats: {listed}{more}.", seats=seats)
 
 
-def screen_check_layout(*, screen: Screen, layout: object) -> list[dict]:
+def screen_check_layout(*, screen: Screen, layout: object) -> list[Row]:
     """A layout in canonical form. A screen's layout is frozen while any show in
     it has booked or held seats: seat numbers come from the layout, and sold
     tickets and held seats must keep pointing at the same seats. Call it with
@@ -81,7 +83,7 @@ def screen_check_layout(*, screen: Screen, layout: object) -> list[dict]:
     return clean
 
 
-def screen_save(*, screen: Screen, name: str, layout: list[dict]) -> Screen:
+def screen_save(*, screen: Screen, name: str, layout: list[Row]) -> Screen:
     """Create or change a screen (see screen_check_layout for the rule on layouts)."""
     with transaction.atomic():
         if screen.pk:
@@ -115,7 +117,7 @@ def screen_for_name(*, name: str, total_seats: int | None) -> Screen:
     return screen_save(screen=Screen(), name=name.strip(), layout=rows_of(total_seats))
 
 
-def clean_tier_prices(*, screen: Screen, tier_prices: dict | None) -> dict[str, str]:
+def clean_tier_prices(*, screen: Screen, tier_prices: object) -> dict[str, str]:
     """Prices for the screen's non-standard tiers, as strings with two decimals."""
     tier_prices = tier_prices or {}
     if not isinstance(tier_prices, dict):
@@ -146,14 +148,14 @@ def overlapping_show(*, screen: Screen, movie: Movie, date_time: datetime, exclu
     # Only shows starting within the longest movie before this one can reach into it.
     candidates = (
         Show.objects.filter(screen=screen, date_time__lt=ends, date_time__gt=date_time - LONGEST_MOVIE - buffer)
-        .exclude(pk=exclude_id)
+        .exclude(pk=exclude_id or 0)  # ids start at 1
         .select_related("movie", "screen")
         .order_by("date_time")
     )
     return next((other for other in candidates if other.ends_at > date_time), None)
 
 
-def movie_create(*, genres=(), **fields) -> Movie:
+def movie_create(*, genres: Iterable[Genre] = (), **fields: Any) -> Movie:
     """Add a movie: its fields as the Movie model names them, and its genres."""
     with transaction.atomic():
         movie = Movie.objects.create(**fields)
@@ -161,7 +163,7 @@ def movie_create(*, genres=(), **fields) -> Movie:
     return movie
 
 
-def movie_update(*, movie: Movie, genres=None, **changes) -> Movie:
+def movie_update(*, movie: Movie, genres: Iterable[Genre] | None = None, **changes: Any) -> Movie:
     """Change a movie; a longer duration must still fit its shows (movie_check_duration)."""
     with transaction.atomic():
         if "duration_minutes" in changes:
@@ -200,7 +202,7 @@ def movie_check_duration(*, movie: Movie, duration_minutes: int) -> None:
 
 
 def show_validate(
-    *, show: Show | None, movie: Movie, screen: Screen, date_time: datetime, tier_prices: dict | None
+    *, show: Show | None, movie: Movie, screen: Screen, date_time: datetime, tier_prices: object
 ) -> dict[str, str]:
     """Every scheduling rule for a new or changed show; returns the clean tier prices.
 
@@ -221,7 +223,9 @@ def show_validate(
             "before moving it to another screen, time or movie.",
         )
     if moved:
-        other = overlapping_show(screen=screen, movie=movie, date_time=date_time, exclude_id=show and show.pk)
+        other = overlapping_show(
+            screen=screen, movie=movie, date_time=date_time, exclude_id=show.pk if show is not None else None
+        )
         if other is not None:
             local = timezone.localtime(other.date_time)
             raise ValidationError(
@@ -255,7 +259,7 @@ def show_create(
     movie: Movie,
     date_time: datetime,
     price: Decimal,
-    tier_prices: dict | None = None,
+    tier_prices: dict[str, Any] | None = None,
     screen: Screen | None = None,
     screen_name: str | None = None,
     total_seats: int | None = None,
@@ -275,7 +279,7 @@ def show_change(
     screen: Screen | None = None,
     screen_name: str | None = None,
     total_seats: int | None = None,
-    **changes,
+    **changes: Any,
 ) -> Show:
     """Change a show (see show_update), its screen given either way show_create takes."""
     with transaction.atomic():
@@ -286,7 +290,7 @@ def show_change(
 
 
 def show_schedule(
-    *, movie: Movie, screen: Screen, date_time: datetime, price: Decimal, tier_prices: dict | None = None
+    *, movie: Movie, screen: Screen, date_time: datetime, price: Decimal, tier_prices: dict[str, Any] | None = None
 ) -> Show:
     """Put a movie on a screen. Locking the screen row makes the overlap check
     and the insert one step, so two staff members can not book the same slot."""
@@ -296,7 +300,7 @@ def show_schedule(
         return Show.objects.create(movie=movie, screen=screen, date_time=date_time, price=price, tier_prices=tiers)
 
 
-def show_update(*, show: Show, **changes) -> Show:
+def show_update(*, show: Show, **changes: Any) -> Show:
     """Change a show: its movie, screen, time or prices, under the same rules as
     scheduling. Locks the target screen, then the show (bookings lock the
     show), so the booked-seats check and the move are one step."""

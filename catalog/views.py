@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import filters, mixins, viewsets
+from rest_framework import filters, viewsets
 from rest_framework.decorators import action
 
 from core.httpcache import CachedReadMixin
@@ -38,7 +38,7 @@ def catalog_schema(serializer, noun: str, list_summary: str, create_summary: str
     list=extend_schema(summary="List genres (public)"),
     retrieve=extend_schema(summary="One genre by its slug (public)", responses={200: GenreSerializer, 404: ERROR_404}),
 )
-class GenreViewSet(CachedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class GenreViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Genre.objects.all()
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]{1,50}"

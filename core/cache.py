@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -26,16 +27,18 @@ logger = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
 
 recovery_hooks: list[Callable[[], None]] = []
+T = TypeVar("T")
+Timeout = float | None  # seconds, None for ever; DEFAULT_TIMEOUT (typed as a float) for the default
 
 
 class ResilientRedisCache(RedisCache):
-    def __init__(self, server, params) -> None:
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._down_until = 0.0
         self._was_down = False
         self._state = threading.Lock()
 
-    def _call(self, operation: Callable, fallback):
+    def _call(self, operation: Callable[[], T], fallback: T) -> T:
         if time.monotonic() < self._down_until:
             return fallback
         try:
@@ -66,39 +69,40 @@ class ResilientRedisCache(RedisCache):
         except RedisError:
             return False
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def add(self, key: str, value: Any, timeout: Timeout = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         return self._call(lambda: super(ResilientRedisCache, self).add(key, value, timeout, version), False)
 
-    def get(self, key, default=None, version=None):
+    def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
         return self._call(lambda: super(ResilientRedisCache, self).get(key, default, version), default)
 
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def set(self, key: str, value: Any, timeout: Timeout = DEFAULT_TIMEOUT, version: int | None = None) -> None:
         return self._call(lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), None)
 
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+    def touch(self, key: str, timeout: Timeout = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         return self._call(lambda: super(ResilientRedisCache, self).touch(key, timeout, version), False)
 
-    def delete(self, key, version=None):
+    def delete(self, key: str, version: int | None = None) -> bool:
         return self._call(lambda: super(ResilientRedisCache, self).delete(key, version), False)
 
-    def get_many(self, keys, version=None):
+    def get_many(self, keys: Iterable[str], version: int | None = None) -> dict[str, Any]:
         return self._call(lambda: super(ResilientRedisCache, self).get_many(keys, version), {})
 
-    def has_key(self, key, version=None):
+    def has_key(self, key: str, version: int | None = None) -> bool:
         return self._call(lambda: super(ResilientRedisCache, self).has_key(key, version), False)
 
-    def incr(self, key, delta=1, version=None):
-        missing = object()
-        result = self._call(lambda: super(ResilientRedisCache, self).incr(key, delta, version), missing)
-        if result is missing:
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
+        result: int | None = self._call(lambda: super(ResilientRedisCache, self).incr(key, delta, version), None)
+        if result is None:
             raise ValueError(f"Key '{key}' not found (the cache is unavailable)")
         return result
 
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+    def set_many(
+        self, data: dict[str, Any], timeout: Timeout = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[str]:
         return self._call(lambda: super(ResilientRedisCache, self).set_many(data, timeout, version), list(data))
 
-    def delete_many(self, keys, version=None):
+    def delete_many(self, keys: Iterable[str], version: int | None = None) -> None:
         return self._call(lambda: super(ResilientRedisCache, self).delete_many(keys, version), None)
 
-    def clear(self):
-        return self._call(lambda: super(ResilientRedisCache, self).clear(), False)
+    def clear(self) -> None:
+        return self._call(lambda: super(ResilientRedisCache, self).clear(), None)

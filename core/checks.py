@@ -1,12 +1,16 @@
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.checks import Tags, Warning, register
+from django.core.checks import CheckMessage, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
-def rate_limits_are_shared(app_configs, **kwargs):
+def rate_limits_are_shared(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
     """Throttle counters in a per-process cache do not add up across workers: N workers allow N times the rate."""
     if not settings.THROTTLING or not isinstance(caches["default"], LocMemCache | DummyCache):
         return []

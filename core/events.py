@@ -9,9 +9,10 @@ Never pass passwords or tokens here.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 logger = logging.getLogger("events")
 
 
-def log_event(event: str, *, level: int = logging.INFO, **fields) -> None:
+def log_event(event: str, *, level: int = logging.INFO, **fields: Any) -> None:
     logger.log(level, event, extra={"event": event, **fields})

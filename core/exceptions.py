@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -58,7 +58,7 @@ DATABASE_UNAVAILABLE = {
 }
 
 
-def exception_handler(exc: Exception, context: dict) -> Response | None:
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, (OperationalError, InterfaceError)):
         # The database is down or unreachable. Django opens a new connection
         # on the next request, so the service recovers by itself when it returns.
@@ -76,17 +76,17 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 # is off): no HTML, no stack traces.
 
 
-def bad_request(request, exception=None) -> JsonResponse:
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return JsonResponse({"detail": "Bad request."}, status=400)
 
 
-def forbidden(request, exception=None) -> JsonResponse:
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return JsonResponse({"detail": "Forbidden."}, status=403)
 
 
-def not_found(request, exception=None) -> JsonResponse:
+def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return JsonResponse({"detail": "Not found."}, status=404)
 
 
-def server_error(request) -> JsonResponse:
+def server_error(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"detail": "Internal server error."}, status=500)

@@ -32,10 +32,15 @@ the cache.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseBase, HttpResponseNotModified
+from rest_framework import viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from core.cache import recovery_hooks
 
@@ -60,7 +65,14 @@ def bump_all() -> None:
 recovery_hooks.append(bump_all)
 
 
-class CachedResponseMixin:
+if TYPE_CHECKING:
+    _ViewSet = viewsets.GenericViewSet[Any]
+    _ReadViewSet = viewsets.ReadOnlyModelViewSet[Any]
+else:  # mixins: the viewset they are mixed into brings these bases
+    _ViewSet = _ReadViewSet = object
+
+
+class CachedResponseMixin(_ViewSet):
     """For viewsets: ``cached()`` answers a read from the cache when possible.
 
     It adds no actions: a router registers only the routes the viewset itself has."""
@@ -73,22 +85,29 @@ class CachedResponseMixin:
             return min(settings.HTTP_CACHE_SECONDS, settings.HTTP_CACHE_SEATS_SECONDS)
         return settings.HTTP_CACHE_SECONDS
 
-    def cacheable_params(self) -> set[str]:
+    def cacheable_params(self) -> set[str | None]:
         """The query parameters this view understands, free-text search excepted."""
-        known = set()
+        known: set[str | None] = set()
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is not None:
             known |= set(filterset_class.base_filters)
         if self.paginator is not None:
-            known |= {self.paginator.page_query_param, self.paginator.page_size_query_param}
+            known |= {getattr(self.paginator, name, None) for name in ("page_query_param", "page_size_query_param")}
         return known
 
-    def cached(self, request, handler, *args, scopes: tuple[str, ...] | None = None, **kwargs):
+    def cached(
+        self,
+        request: Request,
+        handler: Callable[..., Response],
+        *args: Any,
+        scopes: tuple[str, ...] | None = None,
+        **kwargs: Any,
+    ) -> HttpResponseBase:
         """``handler``'s answer, from the cache when nothing in ``scopes`` changed since."""
         # A token may belong to staff, who can see more: only anonymous reads are shared.
         if (
             not settings.HTTP_CACHE
-            or "HTTP_AUTHORIZATION" in request.META
+            or "authorization" in request.headers
             or not set(request.GET) <= self.cacheable_params()
         ):
             return handler(request, *args, **kwargs)
@@ -99,13 +118,14 @@ class CachedResponseMixin:
         key = f"{PREFIX}:response:" + hashlib.sha256(f"{tag}|{url}".encode()).hexdigest()
         entry = cache.get(key)
         if entry is None:
-            response = handler(request, *args, **kwargs)
-            if response.status_code != 200:
-                return response
-            response = self.finalize_response(request, response, *args, **kwargs)
-            content = response.render().content
+            computed = handler(request, *args, **kwargs)
+            if computed.status_code != 200:
+                return computed
+            computed = self.finalize_response(request, computed, *args, **kwargs)
+            content = computed.render().content
             entry = {"content": content, "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"'}
             cache.set(key, entry, self.cache_seconds(scopes or self.cache_scopes))
+        response: HttpResponseBase
         if entry["etag"] in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
         else:
@@ -116,11 +136,12 @@ class CachedResponseMixin:
         return response
 
 
-class CachedReadMixin(CachedResponseMixin):
+class CachedReadMixin(CachedResponseMixin, _ReadViewSet):
     """For model viewsets: list and retrieve answered from the cache when possible."""
 
-    def list(self, request, *args, **kwargs):
+    # A cached answer is a plain HttpResponse with the rendered JSON, not a DRF Response.
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         return self.cached(request, super().list, *args, **kwargs)
 
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         return self.cached(request, super().retrieve, *args, **kwargs)

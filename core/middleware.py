@@ -24,12 +24,12 @@ class RequestGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "HTTP_TRANSFER_ENCODING" in request.META:
+        if "transfer-encoding" in request.headers:
             return JsonResponse(
                 {"detail": "Send the body with a Content-Length; chunked bodies are not accepted."}, status=411
             )
         try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            length = int(request.headers.get("content-length") or 0)
         except ValueError:
             return JsonResponse({"detail": "Content-Length must be a number."}, status=400)
         if length > settings.MAX_REQUEST_BODY_BYTES:

@@ -6,19 +6,28 @@ REDIS_URL is set, per process otherwise.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from .events import log_event
 
+if TYPE_CHECKING:  # at run time DRF's views import the throttles: no import back
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
 
 class Throttle(SimpleRateThrottle):
     """A scope's rate, read from settings on each request; off with DJANGO_THROTTLING=0."""
 
-    def get_rate(self) -> str:
-        return settings.THROTTLE_RATES[self.scope]
+    scope: str
 
-    def allow_request(self, request, view) -> bool:
+    def get_rate(self) -> str:
+        rate: str = settings.THROTTLE_RATES[self.scope]
+        return rate
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
         if not settings.THROTTLING:
             return True
         # The rate is read here, not at construction, so settings can change it.
@@ -32,7 +41,7 @@ class Throttle(SimpleRateThrottle):
 
 
 class IPThrottle(Throttle):
-    def get_cache_key(self, request, view) -> str:
+    def get_cache_key(self, request: Request, view: APIView) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
@@ -42,7 +51,7 @@ class UsernameThrottle(Throttle):
     def ident(self, username: str) -> str:
         return username.strip().lower()
 
-    def get_cache_key(self, request, view) -> str | None:
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
         username = request.data.get("username") if isinstance(request.data, dict) else None
         if not isinstance(username, str) or not username:
             return None
@@ -54,18 +63,18 @@ class ReadThrottle(IPThrottle):
 
     scope = "reads"
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: Request, view: APIView) -> bool:
         return request.method not in ("GET", "HEAD") or super().allow_request(request, view)
 
 
 class UserChangesThrottle(Throttle):
     """Changes (not reads) per logged-in user; apps name the scope."""
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: Request, view: APIView) -> bool:
         # Only changes count: a customer watching a hold's countdown is not booking.
         return request.method in ("GET", "HEAD") or super().allow_request(request, view)
 
-    def get_cache_key(self, request, view) -> str | None:
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
         if not request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}

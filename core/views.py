@@ -1,10 +1,12 @@
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.permissions import AllowAny, BasePermission, IsAdminUser
 
 
 def healthz(request) -> JsonResponse:
@@ -41,9 +43,9 @@ def readyz(request) -> JsonResponse:
 class DocsAccess:
     """Docs are public unless PUBLIC_DOCS is off; then only staff logged in to the admin see them."""
 
-    authentication_classes = [SessionAuthentication]
+    authentication_classes: Sequence[type[BaseAuthentication]] = [SessionAuthentication]
 
-    def get_permissions(self):
+    def get_permissions(self) -> Sequence[BasePermission]:
         return [AllowAny()] if settings.PUBLIC_DOCS else [IsAdminUser()]
 
 

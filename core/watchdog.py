@@ -17,6 +17,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ class Watchdog:
             threading.Thread(target=self._run, name="db-watchdog", daemon=True).start()
 
     @contextmanager
-    def deadline(self, fileno: int, seconds: float):
+    def deadline(self, fileno: int, seconds: float) -> Iterator[None]:
         """Cut the connection on socket ``fileno`` if the block takes longer than ``seconds``."""
         ticket = next(self._ids)
         with self._lock:

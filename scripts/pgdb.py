@@ -6,13 +6,14 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import psycopg
 
 
-def _server_and_name(url: str) -> tuple[dict, str]:
+def _server_and_name(url: str) -> tuple[dict[str, Any], str]:
     info = psycopg.conninfo.conninfo_to_dict(url.replace("postgres://", "postgresql://", 1))
-    return info, info.pop("dbname")
+    return info, str(info.pop("dbname"))
 
 
 def ensure_database(url: str) -> None:

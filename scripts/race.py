@@ -137,6 +137,7 @@ def main() -> int:
         plan = []
         for n in range(args.requests):
             user_id, token = rng.choice(customers)
+            body: dict[str, int | list[int]]
             if rng.random() < 0.7:
                 body = {"seat_number": rng.randint(1, args.seats)}
             else:

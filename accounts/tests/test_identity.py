@@ -118,3 +118,16 @@ def test_the_migration_keeps_colliding_accounts_apart_and_reports_them(capsys):
     renamed.username = "sfbbfg2"
     renamed.save()
     assert User.objects.get(pk=second.pk).username_key == "sfbbfg2"
+
+
+def test_username_collisions_lists_the_accounts_kept_apart(capsys, user):
+    other = User.objects.create_user(username="alice2", password=PASSWORD)
+    User.objects.filter(pk=other.pk).update(username_key=f"alice~{other.pk}")
+
+    from django.core.management import call_command
+
+    call_command("username_collisions")
+
+    out, err = capsys.readouterr()
+    assert out == f"{other.pk}\talice2\talice~{other.pk}\n"
+    assert "1 colliding account(s)" in err

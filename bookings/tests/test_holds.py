@@ -245,6 +245,7 @@ def test_held_rows_are_not_bookings_to_the_customer(auth_client, show):
 
     assert auth_client.get("/my-bookings/").json()["count"] == 0
     held_row = Booking.objects.first()
+    assert held_row is not None
     assert auth_client.get(f"/bookings/{held_row.id}/").status_code == 404
     assert auth_client.post(f"/bookings/{held_row.id}/cancel/").status_code == 404
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from bookings import services as bookings_services
+from bookings.exceptions import SeatsChanged
 from bookings.models import Booking, Hold
 from catalog import services as catalog_services
 from catalog.exceptions import HasBookings
@@ -121,7 +122,7 @@ def test_a_lapsed_hold_on_a_renumbered_layout_is_409_on_confirm(user, held, cloc
     # Same capacity, other rows: seat 95 is no longer J5.
     catalog_services.screen_save(screen=held.screen, name=held.screen.name, layout=rows_of(200, per_row=25))
 
-    with pytest.raises(bookings_services.SeatsChanged):
+    with pytest.raises(SeatsChanged):
         bookings_services.hold_confirm(hold_id=hold.pk, user=user)
     assert_every_row_names_a_seat_of_its_layout()
 

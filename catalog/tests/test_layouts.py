@@ -98,6 +98,7 @@ def test_seat_and_label_lookups_agree_with_the_full_map_in_a_big_hall():
 
     assert plan.capacity == len(places) == 4996
     for place in places[::37] + places[:3] + places[-3:]:
+        assert place.number is not None
         assert plan.seat(place.number) == place
         assert plan.number_of(place.label) == place.number
     assert plan.seat(0) is None

@@ -142,7 +142,7 @@ def test_an_unexpected_error_is_a_json_500_without_details(auth_client, show, mo
 
 @pytest.mark.django_db
 def test_a_disallowed_host_is_a_json_400():
-    response = Client(HTTP_HOST="evil.example").get("/movies/")
+    response = Client(headers={"host": "evil.example"}).get("/movies/")
 
     assert response.status_code == 400
     assert response.json() == {"detail": "Bad request."}

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
 from django.conf import settings
 from django.db.backends.postgresql import base
 
@@ -9,7 +13,7 @@ from core.watchdog import watchdog
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.deadline_seconds:
             self.execute_wrappers.append(self._within_deadline)
@@ -17,24 +21,27 @@ class DatabaseWrapper(base.DatabaseWrapper):
     @property
     def deadline_seconds(self) -> float:
         """The server's statement timeout plus a grace period; 0 (off) when there is none."""
-        timeout_ms = settings.DATABASE_STATEMENT_TIMEOUT_MS
-        return timeout_ms / 1000 + settings.DATABASE_DEADLINE_GRACE_SECONDS if timeout_ms else 0
+        timeout_ms: int = settings.DATABASE_STATEMENT_TIMEOUT_MS
+        return timeout_ms / 1000 + settings.DATABASE_DEADLINE_GRACE_SECONDS if timeout_ms else 0.0
 
-    def _guard(self):
+    def _guard(self) -> AbstractContextManager[None]:
         return watchdog.deadline(self.connection.pgconn.socket, self.deadline_seconds)
 
-    def _within_deadline(self, execute, sql, params, many, context):
+    def _within_deadline(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+    ) -> Any:
         with self._guard():
             return execute(sql, params, many, context)
 
-    def _commit(self):
+    # The stubs do not declare these private hooks of BaseDatabaseWrapper.
+    def _commit(self) -> None:
         if self.connection is None or not self.deadline_seconds:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc,no-any-return]
         with self._guard():
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc,no-any-return]
 
-    def _rollback(self):
+    def _rollback(self) -> None:
         if self.connection is None or not self.deadline_seconds:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc,no-any-return]
         with self._guard():
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc,no-any-return]

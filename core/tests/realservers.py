@@ -70,9 +70,11 @@ class RedisServer:
 
     def pause(self) -> None:
         """SIGSTOP: connections are accepted by the kernel, nothing answers."""
+        assert self.process is not None, "start() first"
         self.process.send_signal(signal.SIGSTOP)
 
     def resume(self) -> None:
+        assert self.process is not None, "start() first"
         self.process.send_signal(signal.SIGCONT)
 
     def close(self) -> None:

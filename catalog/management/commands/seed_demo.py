@@ -137,18 +137,17 @@ class Command(BaseCommand):
         genres = {name: Genre.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0] for name in GENRES}
         movies, created_movies = [], 0
         for title, minutes, genre_names, language, certificate, released, description in MOVIES:
-            movie, created = Movie.objects.get_or_create(
-                title=title,
-                defaults={
-                    "duration_minutes": minutes,
-                    "language": language,
-                    "certificate": certificate,
-                    "release_date": released,
-                    "description": description,
-                },
-            )
-            if created:
-                movie.genres.set([genres[name] for name in genre_names])
+            movie = Movie.objects.filter(title=title).first()
+            if movie is None:
+                movie = services.movie_create(
+                    title=title,
+                    duration_minutes=minutes,
+                    language=language,
+                    certificate=certificate,
+                    release_date=released,
+                    description=description,
+                    genres=[genres[name] for name in genre_names],
+                )
                 created_movies += 1
             movies.append(movie)
         created_shows = 0
