@@ -62,7 +62,10 @@ class Booking(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             # My-bookings: a customer's sold and cancelled rows, newest first;
-            # held rows (a hold's business) stay out of it.
+            # held rows (a hold's business) stay out of it. A page is read off
+            # the index instead of sorting all of the customer's rows: 0.18 ms
+            # against 1.5 ms for a customer with 133 bookings (EXPLAIN ANALYZE
+            # on the bench data, docs/performance.md), growing with history.
             models.Index(
                 fields=["user", "-created_at", "-id"],
                 condition=models.Q(status__in=[BookingStatus.BOOKED, BookingStatus.CANCELLED]),
