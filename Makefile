@@ -28,7 +28,7 @@ test: $(STAMP)
 e2e: $(STAMP)
 	REQUIRE_E2E=1 $(BIN)/pytest e2e
 
-# The same browser tests, saving the README's pictures to docs/img/.
+# The same browser tests, saving the documentation's pictures to docs/img/.
 screenshots: $(STAMP)
 	REQUIRE_E2E=1 SCREENSHOT_DIR=docs/img $(BIN)/pytest e2e
 

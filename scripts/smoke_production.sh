@@ -12,7 +12,7 @@ export DATABASE_URL="sqlite:///$work/smoke.sqlite3"
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py seed_demo
-# The README's production command, with the repository's configuration file.
+# The production command of docs/deployment.md, with the repository's configuration file.
 GUNICORN_BIND="127.0.0.1:$PORT" WEB_CONCURRENCY=2 GUNICORN_ERROR_LOG="$work/gunicorn.log" GUNICORN_ACCESS_LOG="" \
   .venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi --pid "$work/pid" --daemon
 trap 'kill $(cat "$work/pid") 2>/dev/null; rm -rf "$work"' EXIT
