@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from accounts.auth import customer
-from core.db import is_lock_timeout, set_lock_timeout
+from core.db import lock_wait_bounded
 
 from .exceptions import IdempotencyKeyInProgress, IdempotencyKeyReused
 from .models import IdempotencyKey
@@ -69,17 +69,17 @@ def purge_expired_keys() -> int:
 
 def _claim(request: Request, key: str, digest: str) -> IdempotencyKey | Response:
     """Insert the key row, or answer from the row a previous request left."""
+
+    def in_progress() -> IdempotencyKeyInProgress:
+        return IdempotencyKeyInProgress(
+            "A request with this Idempotency-Key is still in progress; retry after it finishes."
+        )
+
     try:
-        with transaction.atomic():
+        with transaction.atomic(), lock_wait_bounded(in_progress):
             return IdempotencyKey.objects.create(
                 user=customer(request), key=key, fingerprint=digest, created_at=timezone.now()
             )
-    except OperationalError as exc:
-        if is_lock_timeout(exc):
-            raise IdempotencyKeyInProgress(
-                "A request with this Idempotency-Key is still in progress; retry after it finishes."
-            ) from exc
-        raise
     except IntegrityError:
         pass
     previous = IdempotencyKey.objects.get(user=customer(request), key=key)
@@ -103,7 +103,6 @@ def idempotent(request: Request, perform: Callable[[], Response]) -> Response:
         return perform()
     digest = fingerprint(request)
     with transaction.atomic():
-        set_lock_timeout()
         claimed = _claim(request, key, digest)
         if isinstance(claimed, Response):
             return claimed

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from catalog.layouts import Seat, SeatPlan
 from catalog.models import Show
-from core.db import after_commit, is_lock_timeout, set_lock_timeout
+from core.db import after_commit, lock_wait_bounded
 from core.events import log_event
 from core.exceptions import NotFound
 from core.httpcache import bump
@@ -69,19 +69,17 @@ def seat_change(
     booked"), a show that has started is refused with ShowStarted. Once the
     transaction commits, cached answers showing seats are retired.
     """
-    try:
-        with transaction.atomic():
-            set_lock_timeout()
-            show = _lock_show(show_id)
-            if refuse_started is not None and show.date_time <= now:
-                raise ShowStarted(f"This show has already started; {refuse_started}.")
-            yield show
-            after_commit(lambda: bump("seats"))
-    except OperationalError as exc:
-        if is_lock_timeout(exc):
-            log_event("lock_timeout", level=logging.WARNING, action=action, user_id=user and user.pk, show_id=show_id)
-            raise ShowBusy("This show is very busy right now; nothing changed. Try again in a moment.") from exc
-        raise
+
+    def busy() -> ShowBusy:
+        log_event("lock_timeout", level=logging.WARNING, action=action, user_id=user and user.pk, show_id=show_id)
+        return ShowBusy("This show is very busy right now; nothing changed. Try again in a moment.")
+
+    with transaction.atomic(), lock_wait_bounded(busy):
+        show = _lock_show(show_id)
+        if refuse_started is not None and show.date_time <= now:
+            raise ShowStarted(f"This show has already started; {refuse_started}.")
+        yield show
+        after_commit(lambda: bump("seats"))
 
 
 def _lock_show(show_id: int) -> Show:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -34,3 +35,16 @@ def set_lock_timeout() -> None:
 
 def is_lock_timeout(exc: OperationalError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE
+
+
+@contextmanager
+def lock_wait_bounded(on_timeout: Callable[[], Exception]) -> Iterator[None]:
+    """Run the block with its transaction's lock waits bounded (set_lock_timeout,
+    PostgreSQL only), and raise ``on_timeout()`` when a wait runs out."""
+    try:
+        set_lock_timeout()
+        yield
+    except OperationalError as exc:
+        if is_lock_timeout(exc):
+            raise on_timeout() from exc
+        raise

@@ -72,11 +72,13 @@ else:  # mixins: the viewset they are mixed into brings these bases
     _ViewSet = _ReadViewSet = object
 
 
+# Mixins carry comments, not docstrings: drf-spectacular would show a mixin's
+# docstring as the description of every operation of the viewsets using it.
+
+
+# For viewsets: ``cached()`` answers a read from the cache when possible. It adds
+# no actions: a router registers only the routes the viewset itself has.
 class CachedResponseMixin(_ViewSet):
-    """For viewsets: ``cached()`` answers a read from the cache when possible.
-
-    It adds no actions: a router registers only the routes the viewset itself has."""
-
     cache_scopes: tuple[str, ...] = ("catalog",)
 
     @staticmethod
@@ -136,9 +138,8 @@ class CachedResponseMixin(_ViewSet):
         return response
 
 
+# For model viewsets: list and retrieve answered from the cache when possible.
 class CachedReadMixin(CachedResponseMixin, _ReadViewSet):
-    """For model viewsets: list and retrieve answered from the cache when possible."""
-
     # A cached answer is a plain HttpResponse with the rendered JSON, not a DRF Response.
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         return self.cached(request, super().list, *args, **kwargs)

@@ -1,6 +1,8 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
 from .exceptions import DATABASE_UNAVAILABLE
 
@@ -20,10 +22,10 @@ class RequestGuardMiddleware:
     a JSON 503 with Retry-After, as it is in the API.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if "transfer-encoding" in request.headers:
             return JsonResponse(
                 {"detail": "Send the body with a Content-Length; chunked bodies are not accepted."}, status=411
@@ -40,7 +42,7 @@ class RequestGuardMiddleware:
             return JsonResponse({"detail": "NUL characters are not allowed in URLs."}, status=400)
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
         if isinstance(exception, (OperationalError, InterfaceError)):
             return JsonResponse(DATABASE_UNAVAILABLE, status=503, headers={"Retry-After": "5"})
         return None

@@ -1,12 +1,15 @@
 """Shared pieces of the OpenAPI description: the error bodies every endpoint can return."""
 
+from typing import Any, Literal
+
 from drf_spectacular import openapi
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.throttling import BaseThrottle
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[dict[str, str]]):
     detail = serializers.CharField(help_text="What went wrong, for a person to read.")
     code = serializers.CharField(required=False, help_text="A stable machine-readable reason.")
 
@@ -50,24 +53,27 @@ class AutoSchema(openapi.AutoSchema):
       application sees it, with its own small HTML page.
     """
 
-    def _get_response_bodies(self, direction="response"):
+    # drf-spectacular's private hooks are untyped.
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
         extra = {"503": ERROR_503}
         if self.view.authentication_classes:
             extra["401"] = ERROR_401
-        if self._is_list_view() and self._get_paginator():
+        if self._is_list_view() and self._get_paginator():  # type: ignore[no-untyped-call]
             extra["404"] = PAGE_NOT_FOUND
         if any(self._throttles_method(throttle) for throttle in self.view.get_throttles()):
             extra["429"] = ERROR_429
         for code, response in extra.items():
             if code not in responses:
-                responses[code] = self._get_response_for_code(response, code, direction=direction)
+                responses[code] = self._get_response_for_code(  # type: ignore[no-untyped-call]
+                    response, code, direction=direction
+                )
         responses.setdefault("414", URI_TOO_LONG)
         return dict(sorted(responses.items()))
 
-    def _throttles_method(self, throttle) -> bool:
+    def _throttles_method(self, throttle: BaseThrottle) -> bool:
         reading = self.method in ("GET", "HEAD")
         scope = getattr(throttle, "scope", None)
         return reading if scope == "reads" else not reading if scope == "bookings" else True

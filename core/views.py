@@ -3,13 +3,13 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.permissions import AllowAny, BasePermission, IsAdminUser
 
 
-def healthz(request) -> JsonResponse:
+def healthz(request: HttpRequest) -> JsonResponse:
     """The process is alive. Touches nothing else, so it stays cheap and never fails with the database."""
     return JsonResponse({"status": "ok"})
 
@@ -20,7 +20,7 @@ def cache_status() -> str:
     return "ok" if available is None or available() else "unavailable"
 
 
-def readyz(request) -> JsonResponse:
+def readyz(request: HttpRequest) -> JsonResponse:
     """Ready for traffic: each dependency and its state.
 
     Only the database is required (503 without it): without the cache the
