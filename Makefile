@@ -42,6 +42,7 @@ check: $(STAMP) lint
 	$(BIN)/mypy .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	$(BIN)/openapi-spec-validator docs/openapi.yaml
 
 # Two gunicorn servers, one PostgreSQL, a few hundred clients racing for 30 seats.
 race: $(STAMP)

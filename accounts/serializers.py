@@ -6,18 +6,24 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, Toke
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from core.fields import OptionalEmailField
+
 from .lockout import login_authenticate
 from .models import User
 from .tokens import refresh_rotate
 
 
 class UserSerializer(serializers.ModelSerializer):
+    email = OptionalEmailField(read_only=True, help_text="null when the user gave none.")
+
     class Meta:
         model = User
         fields = ["id", "username", "email"]
 
 
 class MeSerializer(serializers.ModelSerializer):
+    email = OptionalEmailField(read_only=True, help_text="null when the user gave none.")
+
     class Meta:
         model = User
         fields = ["id", "username", "email", "is_staff"]
@@ -32,7 +38,7 @@ class SignupSerializer(serializers.Serializer):
         max_length=128,
         help_text="Optional confirmation; when given it must equal password.",
     )
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = OptionalEmailField(help_text="Optional; null or left out for none.")
 
     def validate(self, attrs):
         if "password2" in attrs and attrs["password2"] != attrs["password"]:

@@ -38,7 +38,7 @@ class SignupView(APIView):
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = services.user_create(username=data["username"], password=data["password"], email=data["email"])
+        user = services.user_create(username=data["username"], password=data["password"], email=data.get("email", ""))
         log_event("signup", user_id=user.pk)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 

@@ -4,6 +4,8 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers
 
+from core.fields import OptionalURLField
+
 from .layouts import MAX_ROWS, MAX_SEATS_IN_ROW, grid
 from .models import Genre, Movie, Screen, Show
 
@@ -17,6 +19,7 @@ class GenreSerializer(serializers.ModelSerializer):
 
 
 class MovieSerializer(serializers.ModelSerializer):
+    poster_url = OptionalURLField(max_length=200, help_text="null when the movie has no poster.")
     genres = serializers.SlugRelatedField(
         many=True, slug_field="slug", queryset=Genre.objects.all(), required=False, help_text="Genre slugs."
     )

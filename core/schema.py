@@ -30,6 +30,10 @@ ERROR_503 = OpenApiResponse(
     response=ErrorSerializer,
     description="Busy: a lock could not be had in time. Nothing changed; retry after Retry-After.",
 )
+ERROR_413 = OpenApiResponse(
+    response=ErrorSerializer, description="The request body is larger than the service accepts (DJANGO_MAX_BODY_BYTES)."
+)
+ERROR_415 = OpenApiResponse(response=ErrorSerializer, description="The body is not JSON (Content-Type).")
 ERROR_429 = OpenApiResponse(
     response=ErrorSerializer, description="Too many requests; wait the seconds given in Retry-After."
 )
@@ -59,6 +63,8 @@ class AutoSchema(openapi.AutoSchema):
         if direction != "response":
             return responses
         extra = {"503": ERROR_503}
+        if self.method in ("POST", "PUT", "PATCH"):
+            extra["413"], extra["415"] = ERROR_413, ERROR_415
         if self.view.authentication_classes:
             extra["401"] = ERROR_401
         if self._is_list_view() and self._get_paginator():  # type: ignore[no-untyped-call]
@@ -72,6 +78,19 @@ class AutoSchema(openapi.AutoSchema):
                 )
         responses.setdefault("414", URI_TOO_LONG)
         return dict(sorted(responses.items()))
+
+    def get_auth(self) -> list[dict[str, list[str]]]:
+        """Anonymous access is declared ({} among the alternatives) wherever a
+        permission lets it in: permissions say so with ``allows_anonymous(method)``,
+        which drf-spectacular can not see in custom permission classes."""
+        auths: list[dict[str, list[str]]] = super().get_auth()
+        anonymous = any(
+            getattr(permission, "allows_anonymous", lambda method: False)(self.method)
+            for permission in self.view.get_permissions()
+        )
+        if anonymous and {} not in auths:
+            auths.append({})
+        return auths
 
     def _throttles_method(self, throttle: BaseThrottle) -> bool:
         reading = self.method in ("GET", "HEAD")
