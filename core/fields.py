@@ -23,7 +23,7 @@ class _BlankAsNull:
         # "" is handled below, before the field's own checks; declared, it would
         # turn the schema into a oneOf again.
         kwargs["allow_blank"] = False
-        super().__init__(**kwargs)  # type: ignore[call-arg]
+        super().__init__(**kwargs)
 
     def run_validation(self, data: Any = empty) -> Any:
         if data is None or data == "":
