@@ -10,5 +10,6 @@ class LockedOut(ServiceError):
     code = "locked_out"
 
     def __init__(self) -> None:
-        super().__init__("Too many failed log-ins; try again later.")
-        self.headers = {"Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))}
+        seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+        super().__init__("Too many failed log-ins; try again later.", retry_after=seconds)
+        self.headers = {"Retry-After": str(seconds)}

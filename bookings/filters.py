@@ -1,12 +1,12 @@
 import django_filters
 
-from catalog.filters import LocalDateRange
+from catalog.filters import LocalDateRange, StrictFilterSet
 from catalog.models import Movie, Show
 
 from .models import Booking
 
 
-class BookingFilter(django_filters.FilterSet):
+class BookingFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(
         choices=[(status, status) for status in (Booking.Status.BOOKED, Booking.Status.CANCELLED)]
     )

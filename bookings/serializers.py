@@ -92,6 +92,10 @@ class BookingCreateSerializer(serializers.Serializer):
 
 
 class BookingSerializer(serializers.ModelSerializer):
+    # Held rows belong to holds and never reach this answer: the closed set a client sees.
+    status = serializers.ChoiceField(
+        choices=[(Booking.Status.BOOKED, "booked"), (Booking.Status.CANCELLED, "cancelled")], read_only=True
+    )
     movie_title = serializers.CharField(source="show.movie.title", read_only=True)
     show_date_time = serializers.DateTimeField(source="show.date_time", read_only=True)
     screen_name = serializers.CharField(source="show.screen.name", read_only=True)
@@ -167,6 +171,8 @@ class PurchaseSerializer(serializers.Serializer):
 
 
 class SeatSerializer(serializers.Serializer):
+    may_be_absent = ("mine",)  # only on the caller's own seats (core/schema.py)
+
     seat_number = serializers.IntegerField(allow_null=True, help_text="null for a blocked place (no seat to sell).")
     label = serializers.CharField()  # type: ignore[assignment]  # a field named "label" shadows Field.label
     status = serializers.ChoiceField(
@@ -245,7 +251,7 @@ class HeldSeatSerializer(serializers.Serializer):
 
 
 class HoldSerializer(serializers.ModelSerializer):
-    status = serializers.SerializerMethodField(help_text="active, confirmed, released, or expired (exactly on time).")
+    status = serializers.SerializerMethodField(help_text="expired from the exact moment expires_at passes.")
     seats = HeldSeatSerializer(many=True)
     seat_numbers = serializers.SerializerMethodField()
     seat_labels = serializers.SerializerMethodField()
@@ -278,6 +284,7 @@ class HoldSerializer(serializers.ModelSerializer):
         now: datetime = context.setdefault("now", timezone.now())
         return now
 
+    @extend_schema_field(serializers.ChoiceField(choices=Hold.Status.choices))
     def get_status(self, hold: Hold) -> str:
         return hold.state(self.now())
 

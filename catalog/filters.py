@@ -5,12 +5,34 @@ from .models import Genre, Movie, Screen, Show
 from .selectors import now_showing
 
 
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Ordering with the id as the last key, so pages never shuffle between requests."""
+class StableOrderingFilter(django_filters.ChoiceFilter):
+    """One sort key, a field or -field for descending, with the id as the last key
+    so pages never shuffle between requests. One key only: that is what the schema
+    declares (a string, not a list that generated clients would send as repeated
+    parameters), and what the server does."""
+
+    def __init__(self, *, fields: list[str], **kwargs):
+        choices = [(name, name) for field in fields for name in (field, f"-{field}")]
+        super().__init__(choices=choices, **kwargs)
 
     def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        return qs.order_by(*qs.query.order_by, "id") if value else qs
+        return qs.order_by(value, "id") if value else qs
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A parameter given twice (?ordering=a&ordering=b) is a 400, never silently the last one."""
+
+    def repeated(self) -> list[str]:
+        getlist = getattr(self.data, "getlist", None)
+        return [name for name in self.filters if getlist is not None and len(getlist(name)) > 1]
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        repeated = self.repeated()
+        for name in repeated:
+            if name not in self.form.errors:
+                self.form.add_error(name, "Give this parameter once.")
+        return valid and not repeated
 
 
 class TrueFalseField(forms.NullBooleanField):
@@ -30,7 +52,7 @@ class TrueFalseFilter(django_filters.BooleanFilter):
     field_class = TrueFalseField
 
 
-class LocalDateRange(django_filters.FilterSet):
+class LocalDateRange(StrictFilterSet):
     date_from = django_filters.DateFilter(
         field_name="date_time", lookup_expr="date__gte", label="Shows on or after this day (YYYY-MM-DD)."
     )
@@ -60,7 +82,7 @@ class ShowFilter(LocalDateRange):
         return queryset.filter(available_seats__gt=0) if value else queryset.filter(available_seats__lte=0)
 
 
-class MovieFilter(django_filters.FilterSet):
+class MovieFilter(StrictFilterSet):
     genre = django_filters.ModelChoiceFilter(
         field_name="genres", to_field_name="slug", queryset=Genre.objects.all(), label="A genre's slug, e.g. drama."
     )

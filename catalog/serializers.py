@@ -2,6 +2,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import OptionalURLField
@@ -39,10 +40,53 @@ class MovieSerializer(serializers.ModelSerializer):
         ]
 
 
+# JSON structures, typed for the schema (the services check them: catalog/layouts.py, clean_tier_prices).
+LAYOUT_SCHEMA = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": MAX_ROWS,
+    "items": {
+        "type": "object",
+        "properties": {
+            "row": {"type": "string", "pattern": "^[A-Z]{1,2}$", "description": "A, B ... Z, AA, AB ..."},
+            "seats": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_SEATS_IN_ROW,
+                "description": "Places in the row.",
+            },
+            "blocked": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 1},
+                "description": "Places that exist but are never sold (aisle, wheelchair space).",
+            },
+            "tier": {"type": "string", "pattern": "^[a-z][a-z0-9_-]{0,19}$", "description": "Default: standard."},
+        },
+        "required": ["row", "seats"],
+        "additionalProperties": False,
+    },
+}
+TIER_PRICES_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {"type": "string", "format": "decimal", "pattern": r"^\d{1,6}(\.\d{1,2})?$"},
+    "description": 'Prices of the layout\'s other tiers, e.g. {"premium": "14.50"}.',
+}
+
+
+@extend_schema_field(LAYOUT_SCHEMA)
+class LayoutField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field(TIER_PRICES_SCHEMA)
+class TierPricesField(serializers.JSONField):
+    pass
+
+
 class ScreenSerializer(serializers.ModelSerializer):
     """A screen's layout, or for a plain rectangle just rows and seats_per_row."""
 
-    layout = serializers.JSONField(
+    layout = LayoutField(
         required=False,
         help_text='Rows front to back: [{"row": "A", "seats": 12, "blocked": [1, 12], "tier": "premium"}, ...]',
     )
@@ -83,7 +127,7 @@ class ShowSerializer(serializers.ModelSerializer):
     price = serializers.DecimalField(
         max_digits=8, decimal_places=2, min_value=0, required=False, help_text="Price of a standard seat."
     )
-    tier_prices = serializers.JSONField(required=False, help_text='Prices of other tiers, e.g. {"premium": "14.50"}.')
+    tier_prices = TierPricesField(required=False, help_text='Prices of other tiers, e.g. {"premium": "14.50"}.')
     currency = serializers.SerializerMethodField()
 
     class Meta:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -69,7 +70,45 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(body, status=exc.status_code, headers=exc.headers)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
-    return drf_exception_handler(exc, context)
+    # As DRF's own handler does, so that the body below gets their code too.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.APIException):
+        response.data = error_body(exc, response.data)
+    return response
+
+
+def _messages(value: Any, prefix: str = "") -> list[str]:
+    """A field's errors as a flat list of messages; nested ones ("seat_numbers" item 0) say where."""
+    if isinstance(value, dict):
+        return [message for key, item in value.items() for message in _messages(item, f"{prefix}{key}: ")]
+    if isinstance(value, list):
+        return [message for item in value for message in _messages(item, prefix)]
+    return [f"{prefix}{value}"]
+
+
+def error_body(exc: exceptions.APIException, data: Any) -> dict[str, Any]:
+    """Every error answer has ``detail`` and ``code``, for a person and for a program.
+
+    Field errors (400) keep their place, one list of messages per field, beside
+    them; a throttled request says when to come back in ``retry_after``.
+    """
+    if isinstance(exc, exceptions.ValidationError):
+        if isinstance(data, dict):
+            fields = {name: _messages(errors) for name, errors in data.items()}
+            return {"detail": "Invalid input; see the fields.", "code": "invalid", **fields}
+        return {"detail": " ".join(_messages(data)) or "Invalid input.", "code": "invalid"}
+    detail = data.get("detail", exc.default_detail) if isinstance(data, dict) else data
+    codes = exc.get_codes()
+    code = codes.get("detail", exc.default_code) if isinstance(codes, dict) else codes
+    body: dict[str, Any] = {"detail": str(detail), "code": str(code if isinstance(code, str) else exc.default_code)}
+    if isinstance(exc, exceptions.Throttled):
+        wait: float | None = getattr(exc, "wait", None)  # set by DRF's Throttled
+        body["retry_after"] = int(wait + 0.999) if wait is not None else 1
+    return body
 
 
 # Django's own error pages, in JSON like the rest of the API (used when DEBUG
@@ -77,16 +116,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse({"detail": "Bad request."}, status=400)
+    return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse({"detail": "Forbidden."}, status=403)
+    return JsonResponse({"detail": "Forbidden.", "code": "permission_denied"}, status=403)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"detail": "Internal server error."}, status=500)
+    return JsonResponse({"detail": "Internal server error.", "code": "server_error"}, status=500)

@@ -28,18 +28,28 @@ class RequestGuardMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if "transfer-encoding" in request.headers:
             return JsonResponse(
-                {"detail": "Send the body with a Content-Length; chunked bodies are not accepted."}, status=411
+                {
+                    "detail": "Send the body with a Content-Length; chunked bodies are not accepted.",
+                    "code": "length_required",
+                },
+                status=411,
             )
         try:
             length = int(request.headers.get("content-length") or 0)
         except ValueError:
-            return JsonResponse({"detail": "Content-Length must be a number."}, status=400)
+            return JsonResponse({"detail": "Content-Length must be a number.", "code": "bad_request"}, status=400)
         if length > settings.MAX_REQUEST_BODY_BYTES:
             return JsonResponse(
-                {"detail": f"Request body too large: at most {settings.MAX_REQUEST_BODY_BYTES} bytes."}, status=413
+                {
+                    "detail": f"Request body too large: at most {settings.MAX_REQUEST_BODY_BYTES} bytes.",
+                    "code": "too_large",
+                },
+                status=413,
             )
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
-            return JsonResponse({"detail": "NUL characters are not allowed in URLs."}, status=400)
+            return JsonResponse(
+                {"detail": "NUL characters are not allowed in URLs.", "code": "bad_request"}, status=400
+            )
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:

@@ -3,26 +3,69 @@
 from typing import Any, Literal
 
 from drf_spectacular import openapi
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.throttling import BaseThrottle
 
+# One family of error bodies (core/exceptions.py): every one has detail and code.
 
-class ErrorSerializer(serializers.Serializer[dict[str, str]]):
+
+class ErrorSerializer(serializers.Serializer[dict[str, Any]]):
     detail = serializers.CharField(help_text="What went wrong, for a person to read.")
-    code = serializers.CharField(required=False, help_text="A stable machine-readable reason.")
+    code = serializers.CharField(help_text="A stable machine-readable reason, e.g. not_found, seat_taken.")
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    """Invalid input: besides detail and code, each field in error with its messages
+    ({"seat_numbers": ["No seat 51: ..."]}; see the postprocessing hook below)."""
+
+
+class OccupiedSeatSerializer(serializers.Serializer[dict[str, Any]]):
+    show = serializers.IntegerField()
+    seat_number = serializers.IntegerField()
+    seat_label = serializers.CharField()
+    status = serializers.ChoiceField(choices=["booked", "held"])
+
+
+class ConflictErrorSerializer(ErrorSerializer):
+    """A conflict, naming what is in the way when there is something to name."""
+
+    may_be_absent = ("seat_number", "seat_numbers", "seat_labels", "seats", "hold", "show", "conflicting_show")
+
+    seat_number = serializers.IntegerField(required=False, help_text="seat_taken: the taken seat (one asked for).")
+    seat_numbers = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="seat_taken: every taken seat asked for."
+    )
+    seat_labels = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="seats_changed: held seats the layout lacks now."
+    )
+    seats = OccupiedSeatSerializer(many=True, required=False, help_text="has_bookings: the seats in the way.")
+    hold = serializers.IntegerField(required=False, help_text="hold_limit: the customer's active hold.")
+    show = serializers.IntegerField(required=False, help_text="schedule_conflict: the show that would move.")
+    conflicting_show = serializers.IntegerField(required=False, help_text="schedule_conflict: the show in the way.")
+
+
+class ThrottledErrorSerializer(ErrorSerializer):
+    retry_after = serializers.IntegerField(help_text="Seconds to wait, as in the Retry-After header.")
+
+
+def typed_field_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: field errors are lists of messages."""
+    schema = result.get("components", {}).get("schemas", {}).get("ValidationError")
+    if schema is not None:
+        schema["additionalProperties"] = {"type": "array", "items": {"type": "string"}}
+    return result
 
 
 ERROR_400 = OpenApiResponse(
-    response=OpenApiTypes.OBJECT,
-    description="Invalid input. Field errors come as {field: [messages]}; other refusals as {detail, code}.",
+    response=ValidationErrorSerializer,
+    description="Invalid input: detail and code, and each field in error with its messages.",
 )
 ERROR_401 = OpenApiResponse(response=ErrorSerializer, description="Missing, invalid or expired credentials.")
 ERROR_403 = OpenApiResponse(response=ErrorSerializer, description="Authenticated, but not allowed (staff only).")
 ERROR_404 = OpenApiResponse(response=ErrorSerializer, description="Not found.")
 PAGE_NOT_FOUND = OpenApiResponse(response=ErrorSerializer, description="No such page (past the end, or not a number).")
-ERROR_409 = OpenApiResponse(response=ErrorSerializer, description="Conflicts with the current state.")
+ERROR_409 = OpenApiResponse(response=ConflictErrorSerializer, description="Conflicts with the current state.")
 ERROR_422 = OpenApiResponse(
     response=ErrorSerializer, description="The Idempotency-Key was already used for a different request."
 )
@@ -35,14 +78,18 @@ ERROR_413 = OpenApiResponse(
 )
 ERROR_415 = OpenApiResponse(response=ErrorSerializer, description="The body is not JSON (Content-Type).")
 ERROR_429 = OpenApiResponse(
-    response=ErrorSerializer, description="Too many requests; wait the seconds given in Retry-After."
+    response=ThrottledErrorSerializer, description="Too many requests; wait the seconds given in Retry-After."
 )
 
 
+# 414 is answered by gunicorn before the application, as a small HTML page. It is
+# documented on every operation without a body type, so that generated clients
+# get no "str" in every return type for an answer they can not act on anyway.
 URI_TOO_LONG = {
-    "description": "The URL is too long (answered by the HTTP server, before the application).",
-    "content": {"text/html": {"schema": {"type": "string"}}},
+    "description": "The URL is too long: answered by the HTTP server before the application, not in JSON.",
 }
+# Path ids are integers of at most 18 digits (core/routers.py: ID_PATTERN).
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 999_999_999_999_999_999}
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -78,6 +125,35 @@ class AutoSchema(openapi.AutoSchema):
                 )
         responses.setdefault("414", URI_TOO_LONG)
         return dict(sorted(responses.items()))
+
+    def _resolve_path_parameters(self, variables: list[str]) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super()._resolve_path_parameters(variables)  # type: ignore[no-untyped-call]
+        for parameter in parameters:
+            if parameter["name"] == "id":
+                parameter["schema"] = dict(ID_SCHEMA)
+        return parameters
+
+    def _get_request_body(self, direction: Literal["request", "response"] = "request") -> dict[str, Any] | None:
+        """Every POST and PUT of this API needs a body: a client that sends none gets a 400."""
+        body: dict[str, Any] | None = super()._get_request_body(direction)  # type: ignore[no-untyped-call]
+        if body is not None and self.method in ("POST", "PUT"):
+            body["required"] = True
+        return body
+
+    def _map_basic_serializer(self, serializer: Any, direction: Literal["request", "response"]) -> dict[str, Any]:
+        """In answers every field is present (DRF renders them all, null when empty), so
+        all are required, but those a serializer lists in ``may_be_absent``."""
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)  # type: ignore[no-untyped-call]
+        if direction == "response":
+            absent = set(getattr(serializer, "may_be_absent", ()))
+            present = [
+                name
+                for name, field in schema.get("properties", {}).items()
+                if name not in absent and not (isinstance(field, dict) and field.get("writeOnly"))
+            ]
+            if present:
+                schema["required"] = sorted(present)
+        return schema
 
     def get_auth(self) -> list[dict[str, list[str]]]:
         """Anonymous access is declared ({} among the alternatives) wherever a

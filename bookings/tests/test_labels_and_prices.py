@@ -65,7 +65,11 @@ def test_a_label_the_screen_lacks_is_400_naming_it(auth_client, hall_show, label
     response = book(auth_client, hall_show, {"seat_labels": ["B1", label]})
 
     assert response.status_code == 400
-    assert response.json() == {"seat_labels": [f"No seat {label} in this screen."]}
+    assert response.json() == {
+        "detail": "Invalid input; see the fields.",
+        "code": "invalid",
+        "seat_labels": [f"No seat {label} in this screen."],
+    }
     assert not Booking.objects.exists()
 
 

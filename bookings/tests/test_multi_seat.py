@@ -66,7 +66,11 @@ def test_a_seat_the_show_does_not_have_is_400_naming_it(auth_client, show):
     response = book(auth_client, show, [49, 50, 51, 60])
 
     assert response.status_code == 400
-    assert response.json() == {"seat_numbers": ["No seat 51, 60: this show has seats 1 to 50."]}
+    assert response.json() == {
+        "detail": "Invalid input; see the fields.",
+        "code": "invalid",
+        "seat_numbers": ["No seat 51, 60: this show has seats 1 to 50."],
+    }
     assert not Booking.objects.exists()
 
 

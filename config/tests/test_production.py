@@ -136,7 +136,7 @@ def test_an_unexpected_error_is_a_json_500_without_details(auth_client, show, mo
     response = auth_client.post(f"/shows/{show.id}/book/", {"seat_number": 1}, format="json")
 
     assert response.status_code == 500
-    assert response.json() == {"detail": "Internal server error."}
+    assert response.json() == {"detail": "Internal server error.", "code": "server_error"}
     assert b"secret internals" not in response.content
 
 
@@ -145,4 +145,4 @@ def test_a_disallowed_host_is_a_json_400():
     response = Client(headers={"host": "evil.example"}).get("/movies/")
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "Bad request."}
+    assert response.json() == {"detail": "Bad request.", "code": "bad_request"}

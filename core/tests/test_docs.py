@@ -32,7 +32,7 @@ def test_schema_declares_bearer_auth_and_every_operation_has_a_summary(client):
     assert len(operations) >= 20
     assert all(op.get("summary") for op in operations)
     book = schema["paths"]["/shows/{id}/book/"]["post"]
-    assert set(book["responses"]) == {"201", "400", "401", "404", "409", "414", "422", "429", "503"}
+    assert set(book["responses"]) == {"201", "400", "401", "404", "409", "413", "414", "415", "422", "429", "503"}
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in book["parameters"])
 
 
@@ -47,4 +47,4 @@ def test_unknown_paths_are_404_json(client):
     response = client.get("/no-such-thing/")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}

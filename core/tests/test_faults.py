@@ -81,6 +81,6 @@ def test_a_failure_in_the_middle_of_a_booking_leaves_no_rows(user, show, monkeyp
     )
 
     assert response.status_code == 500
-    assert response.json() == {"detail": "Internal server error."}
+    assert response.json() == {"detail": "Internal server error.", "code": "server_error"}
     assert not Booking.objects.exists()
     assert not IdempotencyKey.objects.exists()
