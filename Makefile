@@ -8,7 +8,7 @@ BENCH_STAMP := $(VENV)/.bench-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test e2e screenshots lint check race fuzz bench clean
+.PHONY: run test contract e2e screenshots lint check race fuzz bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ check: $(STAMP) lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(BIN)/openapi-spec-validator docs/openapi.yaml
+
+# A Python client generated from the live schema, a typed flow through it (mypy --strict), run.
+contract: $(STAMP)
+	bash scripts/contract.sh
 
 # Two gunicorn servers, one PostgreSQL, a few hundred clients racing for 30 seats.
 race: $(STAMP)

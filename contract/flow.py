@@ -1,0 +1,216 @@
+"""A client developer's day, through a client generated from the served schema.
+
+scripts/contract.sh generates the client (openapi-python-client) into a
+temporary `booking_client` package, type-checks this script with mypy --strict
+against it, and runs it against a live server. Every call must come back as
+the model the schema promises for its status: the client raises on any status
+the schema does not document (raise_on_unexpected_status), and `expect` fails
+on a body of another type.
+
+    python contract/flow.py http://127.0.0.1:8770 STAFF_USERNAME STAFF_PASSWORD
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import sys
+from typing import TypeVar
+
+from booking_client import AuthenticatedClient, Client
+from booking_client.api.accounts import (
+    login_create,
+    logout_create,
+    me_retrieve,
+    signup_create,
+    token_refresh_create,
+)
+from booking_client.api.bookings import bookings_cancel_create, my_bookings_list
+from booking_client.api.genres import genres_list
+from booking_client.api.holds import holds_confirm_create, shows_holds_create
+from booking_client.api.movies import movies_create, movies_list, movies_shows_list
+from booking_client.api.reports import reports_movies_list, reports_shows_list
+from booking_client.api.screens import screens_create
+from booking_client.api.shows import shows_book_create, shows_create, shows_list, shows_seats_retrieve
+from booking_client.models import (
+    Booking,
+    BookingCreateRequest,
+    BookingStatusEnum,
+    ConflictError,
+    Genre,
+    Hold,
+    HoldCreateRequest,
+    HoldStatusEnum,
+    LoginRequest,
+    LoginResponse,
+    Me,
+    Movie,
+    MovieRequest,
+    MoviesListOrdering,
+    PaginatedBookingList,
+    PaginatedMovieList,
+    PaginatedMovieReportList,
+    PaginatedShowList,
+    PaginatedShowReportList,
+    Purchase,
+    RefreshRequest,
+    Screen,
+    ScreenRequest,
+    SeatMap,
+    Show,
+    ShowRequest,
+    SignupRequest,
+    TokenBlacklistRequest,
+    TokenPair,
+    User,
+)
+from booking_client.types import UNSET, Response
+
+T = TypeVar("T")
+
+
+def expect(response: Response[object], kind: type[T], status: int) -> T:
+    """The parsed body, which must be a ``kind`` with this status."""
+    if response.status_code != status or not isinstance(response.parsed, kind):
+        raise SystemExit(
+            f"expected {status} {kind.__name__}, got {response.status_code} {type(response.parsed).__name__}: "
+            f"{response.content[:300]!r}"
+        )
+    return response.parsed
+
+
+def authenticated(base_url: str, token: str) -> AuthenticatedClient:
+    return AuthenticatedClient(base_url=base_url, token=token, raise_on_unexpected_status=True)
+
+
+def anonymous(base_url: str) -> AuthenticatedClient:
+    # openapi-python-client asks for an AuthenticatedClient wherever an operation
+    # declares any security, even with the anonymous {} alternative: a client
+    # whose "token" goes in a header the server ignores is an anonymous one.
+    return AuthenticatedClient(
+        base_url=base_url, token="", prefix="", auth_header_name="X-Anonymous", raise_on_unexpected_status=True
+    )
+
+
+def main(base_url: str, staff_username: str, staff_password: str) -> None:
+    public = anonymous(base_url)
+    plain = Client(base_url=base_url, raise_on_unexpected_status=True)
+
+    # Staff set up a screen, a movie and a show.
+    staff_login = expect(
+        login_create.sync_detailed(client=plain, body=LoginRequest(username=staff_username, password=staff_password)),
+        LoginResponse,
+        200,
+    )
+    staff = authenticated(base_url, staff_login.access)
+    suffix = secrets.token_hex(3)
+    screen = expect(
+        screens_create.sync_detailed(
+            client=staff, body=ScreenRequest(name=f"Contract {suffix}", rows=4, seats_per_row=5)
+        ),
+        Screen,
+        201,
+    )
+    movie = expect(
+        movies_create.sync_detailed(
+            client=staff, body=MovieRequest(title=f"Contract film {suffix}", duration_minutes=95)
+        ),
+        Movie,
+        201,
+    )
+    assert movie.poster_url is None  # no poster: null, not ""
+    starts = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3)
+    show = expect(
+        shows_create.sync_detailed(
+            client=staff, body=ShowRequest(movie=movie.id, screen=screen.id, date_time=starts, price="11.50")
+        ),
+        Show,
+        201,
+    )
+    assert show.total_seats == 20
+
+    # Anyone browses.
+    movies = expect(
+        movies_list.sync_detailed(client=public, ordering=MoviesListOrdering.TITLE), PaginatedMovieList, 200
+    )
+    assert movies.count >= 1
+    genres = expect(genres_list.sync_detailed(client=public), list, 200)
+    assert all(isinstance(genre, Genre) for genre in genres)
+    shows = expect(shows_list.sync_detailed(client=public, movie=movie.id), PaginatedShowList, 200)
+    assert [s.id for s in shows.results] == [show.id]
+    expect(movies_shows_list.sync_detailed(movie.id, client=public), PaginatedShowList, 200)
+    seat_map = expect(shows_seats_retrieve.sync_detailed(show.id, client=public), SeatMap, 200)
+    assert len(seat_map.available) == 20
+
+    # A customer signs up without an e-mail address and logs in.
+    username = f"contract_{suffix}"
+    user = expect(
+        signup_create.sync_detailed(client=public, body=SignupRequest(username=username, password="a-long-secret-77")),
+        User,
+        201,
+    )
+    assert user.email is None
+    login = expect(
+        login_create.sync_detailed(client=plain, body=LoginRequest(username=username, password="a-long-secret-77")),
+        LoginResponse,
+        200,
+    )
+    customer = authenticated(base_url, login.access)
+    me = expect(me_retrieve.sync_detailed(client=customer), Me, 200)
+    assert (me.username, me.email, me.is_staff) == (username, None, False)
+
+    # Hold two seats, confirm them; book one seat and then several.
+    hold = expect(
+        shows_holds_create.sync_detailed(show.id, client=customer, body=HoldCreateRequest(seat_labels=["B1", "B2"])),
+        Hold,
+        201,
+    )
+    assert hold.status == HoldStatusEnum.ACTIVE
+    confirmed = expect(holds_confirm_create.sync_detailed(hold.id, client=customer), Purchase, 201)
+    assert confirmed.seat_labels == ["B1", "B2"]
+    one = expect(
+        shows_book_create.sync_detailed(show.id, client=customer, body=BookingCreateRequest(seat_number=1)),
+        Booking,
+        201,
+    )
+    several = expect(
+        shows_book_create.sync_detailed(show.id, client=customer, body=BookingCreateRequest(seat_numbers=[3, 4])),
+        Purchase,
+        201,
+    )
+    assert [b.seat_number for b in several.bookings] == [3, 4]
+
+    # A taken seat is a 409 parsed as the conflict error, naming the seat.
+    taken = expect(
+        shows_book_create.sync_detailed(show.id, client=customer, body=BookingCreateRequest(seat_numbers=[4, 5])),
+        ConflictError,
+        409,
+    )
+    assert (taken.code, taken.seat_numbers) == ("seat_taken", [4])
+
+    mine = expect(my_bookings_list.sync_detailed(client=customer), PaginatedBookingList, 200)
+    assert mine.count == 5
+    cancelled = expect(bookings_cancel_create.sync_detailed(one.id, client=customer), Booking, 200)
+    assert cancelled.status == BookingStatusEnum.CANCELLED
+
+    # Refresh, then log out: the refresh token is spent.
+    pair = expect(
+        token_refresh_create.sync_detailed(client=plain, body=RefreshRequest(refresh=login.refresh)), TokenPair, 200
+    )
+    logout = logout_create.sync_detailed(client=plain, body=TokenBlacklistRequest(refresh=pair.refresh))
+    assert logout.status_code == 204
+
+    # Staff read both reports.
+    per_show = expect(reports_shows_list.sync_detailed(client=staff, movie=movie.id), PaginatedShowReportList, 200)
+    assert per_show.results[0].seats_sold == 4
+    per_movie = expect(
+        reports_movies_list.sync_detailed(client=staff, movie=movie.id, date_from=UNSET),
+        PaginatedMovieReportList,
+        200,
+    )
+    assert per_movie.count == 1
+    print("contract flow: 24 calls, every answer the documented model")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
