@@ -162,3 +162,25 @@ def redis_server():
     server.start()
     yield server
     server.close()
+
+
+@pytest.fixture(autouse=True)
+def responses_match_the_schema(monkeypatch):
+    """Every API response a test receives is checked against docs/openapi.yaml (core/tests/conformance.py)."""
+    from core.tests.conformance import check
+
+    real_request = Client.request
+
+    def request(self, **environ):
+        response = real_request(self, **environ)
+        if not environ.get("_skip_conformance"):
+            check(
+                environ.get("REQUEST_METHOD", "GET"),
+                environ.get("PATH_INFO", ""),
+                response.status_code,
+                response.get("Content-Type", ""),
+                response.content if not getattr(response, "streaming", False) else b"",
+            )
+        return response
+
+    monkeypatch.setattr(Client, "request", request)

@@ -77,6 +77,10 @@ ERROR_413 = OpenApiResponse(
     response=ErrorSerializer, description="The request body is larger than the service accepts (DJANGO_MAX_BODY_BYTES)."
 )
 ERROR_415 = OpenApiResponse(response=ErrorSerializer, description="The body is not JSON (Content-Type).")
+ERROR_411 = OpenApiResponse(
+    response=ErrorSerializer, description="A chunked body without Content-Length: send the length."
+)
+NOT_MODIFIED = {"description": "Not modified: the ETag sent in If-None-Match is still current (no body)."}
 ERROR_429 = OpenApiResponse(
     response=ThrottledErrorSerializer, description="Too many requests; wait the seconds given in Retry-After."
 )
@@ -111,7 +115,7 @@ class AutoSchema(openapi.AutoSchema):
             return responses
         extra = {"503": ERROR_503}
         if self.method in ("POST", "PUT", "PATCH"):
-            extra["413"], extra["415"] = ERROR_413, ERROR_415
+            extra["411"], extra["413"], extra["415"] = ERROR_411, ERROR_413, ERROR_415
         if self.view.authentication_classes:
             extra["401"] = ERROR_401
         if self._is_list_view() and self._get_paginator():  # type: ignore[no-untyped-call]
@@ -124,6 +128,8 @@ class AutoSchema(openapi.AutoSchema):
                     response, code, direction=direction
                 )
         responses.setdefault("414", URI_TOO_LONG)
+        if self.method == "GET" and hasattr(self.view, "cached"):
+            responses.setdefault("304", NOT_MODIFIED)  # cached public reads answer If-None-Match (core/httpcache.py)
         return dict(sorted(responses.items()))
 
     def _resolve_path_parameters(self, variables: list[str]) -> list[dict[str, Any]]:

@@ -32,7 +32,20 @@ def test_schema_declares_bearer_auth_and_every_operation_has_a_summary(client):
     assert len(operations) >= 20
     assert all(op.get("summary") for op in operations)
     book = schema["paths"]["/shows/{id}/book/"]["post"]
-    assert set(book["responses"]) == {"201", "400", "401", "404", "409", "413", "414", "415", "422", "429", "503"}
+    assert set(book["responses"]) == {
+        "201",
+        "400",
+        "401",
+        "404",
+        "409",
+        "411",
+        "413",
+        "414",
+        "415",
+        "422",
+        "429",
+        "503",
+    }
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in book["parameters"])
 
 
