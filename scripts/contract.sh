@@ -20,7 +20,8 @@ from accounts.models import User
 User.objects.create_user(username='contract-staff', password='$STAFF_PASSWORD', is_staff=True)"
 GUNICORN_BIND="127.0.0.1:$PORT" WEB_CONCURRENCY=2 GUNICORN_ERROR_LOG="$work/gunicorn.log" GUNICORN_ACCESS_LOG="" \
   .venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi --pid "$work/pid" --daemon
-trap 'kill $(cat "$work/pid") 2>/dev/null; rm -rf "$work"' EXIT
+. scripts/lib.sh
+trap 'stop_and_clean "$work"' EXIT
 .venv/bin/python scripts/servers.py "http://127.0.0.1:$PORT/healthz" --name "gunicorn (contract)" --log "$work/gunicorn.log"
 
 echo "== generate a client from the live schema: $(.venv/bin/openapi-python-client --version)"

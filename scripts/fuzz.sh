@@ -30,7 +30,8 @@ print(RefreshToken.for_user(user).access_token)"
 CUSTOMER_TOKEN=$(token_for fuzz-customer False)
 STAFF_TOKEN=$(token_for fuzz-staff True)
 .venv/bin/gunicorn config.wsgi -b "127.0.0.1:$PORT" -w 2 --pid "$work/pid" --daemon --error-logfile "$work/errors.log"
-trap 'kill $(cat "$work/pid") 2>/dev/null; rm -rf "$work"' EXIT
+. scripts/lib.sh
+trap 'stop_and_clean "$work"' EXIT
 .venv/bin/python scripts/servers.py "http://127.0.0.1:$PORT/healthz" --name "gunicorn (fuzzing)" --log "$work/errors.log"
 
 for role in customer staff; do

@@ -15,7 +15,8 @@ export DATABASE_URL="sqlite:///$work/smoke.sqlite3"
 # The production command of docs/deployment.md, with the repository's configuration file.
 GUNICORN_BIND="127.0.0.1:$PORT" WEB_CONCURRENCY=2 GUNICORN_ERROR_LOG="$work/gunicorn.log" GUNICORN_ACCESS_LOG="" \
   .venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi --pid "$work/pid" --daemon
-trap 'kill $(cat "$work/pid") 2>/dev/null; rm -rf "$work"' EXIT
+. scripts/lib.sh
+trap 'stop_and_clean "$work"' EXIT
 .venv/bin/python scripts/servers.py "http://127.0.0.1:$PORT/healthz" --name "gunicorn (smoke test)" --log "$work/gunicorn.log"
 
 check() {  # check URL expected-status
