@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from scripts.bookingcheck import check_bookings  # noqa: E402
 from scripts.pgdb import recreate_database  # noqa: E402
 from scripts.servers import ServerDidNotStart, start_gunicorn  # noqa: E402
+from tickets.keys import new_key  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/booking_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"  # as in production: shared cache; BENCH_REDIS_URL= to go without
@@ -188,6 +189,7 @@ def main() -> int:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_LOG_LEVEL": "ERROR",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "TICKET_SIGNING_KEY": new_key().setting,
         "JWT_ACCESS_MINUTES": "240",
         "REDIS_URL": redis_url,
     }

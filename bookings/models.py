@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from catalog.models import Show
 
+from .codes import new_ticket_code
+
 
 class BookingStatus(models.TextChoices):
     BOOKED = "booked"
@@ -57,10 +59,16 @@ class Booking(models.Model):
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The ticket: a held row gets its code too, and keeps it when it is sold.
+    code = models.CharField(max_length=18, unique=True, default=new_ticket_code, editable=False)
+    # When the row last changed in a way a door scanner must learn (sold,
+    # cancelled, checked in or out): what a check-in list's ?since= reads.
+    changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            models.Index(fields=["show", "changed_at"], name="bookings_show_changed"),
             # My-bookings: a customer's sold and cancelled rows, newest first;
             # held rows (a hold's business) stay out of it. A page is read off
             # the index instead of sorting all of the customer's rows: 0.18 ms
@@ -70,7 +78,7 @@ class Booking(models.Model):
                 fields=["user", "-created_at", "-id"],
                 condition=models.Q(status__in=[BookingStatus.BOOKED, BookingStatus.CANCELLED]),
                 name="bookings_user_newest",
-            )
+            ),
         ]
         constraints = [
             # The last word on double booking: whatever the code above does,

@@ -91,11 +91,12 @@ class BookingCreateSerializer(serializers.Serializer):
         return {"field": field, "seat_numbers": [], "seat_labels": attrs[field], "single": False}
 
 
+# Held rows belong to holds and never reach a booking or a ticket: the closed set a client sees.
+BOOKING_STATUSES = [(Booking.Status.BOOKED, "booked"), (Booking.Status.CANCELLED, "cancelled")]
+
+
 class BookingSerializer(serializers.ModelSerializer):
-    # Held rows belong to holds and never reach this answer: the closed set a client sees.
-    status = serializers.ChoiceField(
-        choices=[(Booking.Status.BOOKED, "booked"), (Booking.Status.CANCELLED, "cancelled")], read_only=True
-    )
+    status = serializers.ChoiceField(choices=BOOKING_STATUSES, read_only=True)
     movie_title = serializers.CharField(source="show.movie.title", read_only=True)
     show_date_time = serializers.DateTimeField(source="show.date_time", read_only=True)
     screen_name = serializers.CharField(source="show.screen.name", read_only=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -128,13 +128,14 @@ def _new_row(
     )
 
 
-def _book_rows(rows: list[Booking], reference: uuid.UUID) -> None:
+def _book_rows(rows: list[Booking], reference: uuid.UUID, now: datetime) -> None:
     """Turn held rows into booked ones, detached from their hold."""
     Booking.objects.filter(pk__in=[row.pk for row in rows]).update(
-        status=Booking.Status.BOOKED, hold=None, held_until=None, reference=reference
+        status=Booking.Status.BOOKED, hold=None, held_until=None, reference=reference, changed_at=now
     )
     for row in rows:
         row.status, row.hold, row.held_until, row.reference = Booking.Status.BOOKED, None, None, reference
+        row.changed_at = now
 
 
 def booking_create(
@@ -172,7 +173,7 @@ def booking_create(
                 raise SeatTaken(taken)
             if mine:
                 _take_off_holds(mine, now)
-                _book_rows(mine, reference)
+                _book_rows(mine, reference, now)
             held = {row.seat_number for row in mine}
             plan = show.screen.plan
             created = Booking.objects.bulk_create(
@@ -225,12 +226,20 @@ def _seats_of(show: Show, seat_numbers: Sequence[int], seat_labels: Sequence[str
     return list(seat_numbers)
 
 
+# Rules of the apps built on bookings that can refuse a cancellation (tickets:
+# a ticket that was used at the door). Each is called with the booking row
+# locked and raises a ServiceError to refuse; apps add theirs in ready().
+cancel_checks: list[Callable[[Booking], None]] = []
+
+
 def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booking:
     """Cancel a booking and free its seat, recording who did it.
 
     With ``own_only`` (the API) only ``by``'s own bookings are found; staff
     cancel anyone's in the admin. Like every change of a seat's owner it runs
     under the show's lock, so two concurrent cancels are one 200 and one 409.
+    The booking's own row is locked too, so that a check-in at the door (which
+    locks only that row) and a cancel are one after the other: see cancel_checks.
     """
     # Held rows are a hold's business: release the hold instead.
     bookings = Booking.objects.exclude(status=Booking.Status.HELD)
@@ -243,14 +252,16 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
     with seat_change(
         show_id=show_id, user=by, action="cancel", now=now, refuse_started="its bookings can no longer be cancelled"
     ) as show:
-        booking = bookings.get(pk=booking_id)
+        booking = bookings.select_for_update(of=("self",)).get(pk=booking_id)
         if booking.status != Booking.Status.BOOKED:
             raise BookingNotActive("This booking is already cancelled.")
+        for check in cancel_checks:
+            check(booking)
         booking.show = show
         booking.status = Booking.Status.CANCELLED
-        booking.cancelled_at = now
+        booking.cancelled_at = booking.changed_at = now
         booking.cancelled_by = by
-        booking.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "changed_at"])
         after_commit(
             lambda: log_event(
                 "booking_cancelled",
@@ -401,7 +412,7 @@ def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
             _new_row(user=user, show=show, seat=seat, price=quoted[seat.number], reference=hold.reference)
             for seat in _existing_seats(plan, [number for number in numbers if number not in kept])
         )
-        _book_rows(mine, hold.reference)
+        _book_rows(mine, hold.reference, now)
         hold.status, hold.ended_at = Hold.Status.CONFIRMED, now
         hold.save(update_fields=["status", "ended_at"])
         bookings = list(

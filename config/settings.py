@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "bookings",
+    "tickets",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,8 @@ THROTTLE_RATES = {
         "signup": "10/hour",  # per client IP
         "signup_username": "5/minute",  # per username asked for (canonical form)
         "bookings": "30/minute",  # per user: book, cancel, change password
+        "check_ins": "120/minute",  # per door device (account and device id): scans
+        "check_ins_account": "600/minute",  # per door account, whatever device ids it sends
     }.items()
 }
 
@@ -310,6 +313,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # A booking's and a ticket's status are one set: one name for it.
+    "ENUM_NAME_OVERRIDES": {"BookingStatusEnum": "bookings.serializers.BOOKING_STATUSES"},
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -328,6 +333,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "shows", "description": "Screenings, seat maps and booking."},
         {"name": "holds", "description": "Hold seats during checkout, then confirm or release."},
         {"name": "bookings", "description": "The caller's bookings; cancelling."},
+        {"name": "tickets", "description": "The caller's tickets with their QR codes; the keys that sign them."},
+        {"name": "check-in", "description": "The door: check tickets in, check-in lists for offline scanners."},
         {"name": "reports", "description": "Occupancy and revenue (staff)."},
     ],
 }
@@ -353,6 +360,26 @@ CURRENCY = os.environ.get("CINEMA_CURRENCY", "EUR")
 DEFAULT_TICKET_PRICE = os.environ.get("CINEMA_DEFAULT_PRICE", "10.00")
 CLEANING_BUFFER_MINUTES = env_int("CINEMA_CLEANING_BUFFER_MINUTES", 15)
 SCHEDULE_HORIZON_DAYS = env_int("CINEMA_SCHEDULE_HORIZON_DAYS", 730)  # how far ahead shows can be scheduled
+
+# Tickets: the Ed25519 key that signs QR codes ("<key id>:<private key>", from
+# `manage.py ticket_signing_key`), and retired keys' public halves that still
+# verify ("<key id>:<public key>,..."), so tickets issued before a rotation
+# stay valid. Required with DEBUG off; with DEBUG on a key is made once and
+# kept in a local file.
+TICKET_SIGNING_KEY = os.environ.get("TICKET_SIGNING_KEY", "")
+TICKET_RETIRED_KEYS = os.environ.get("TICKET_RETIRED_KEYS", "")
+if not TICKET_SIGNING_KEY and not DEBUG:
+    raise ImproperlyConfigured("TICKET_SIGNING_KEY must be set when DJANGO_DEBUG is off: manage.py ticket_signing_key")
+TICKET_SIGNING_KEY_FILE = str(BASE_DIR / ".ticket-signing-key") if DEBUG else ""
+
+# The door: check-in opens this long before a show and closes when the movie
+# ends; door staff can undo a mistaken check-in for a few minutes (staff at
+# any time); an offline scanner's clock may run this far ahead; a check-in
+# list's next_since overlaps the previous answer by this much.
+CHECK_IN_OPENS_MINUTES = env_int("CHECK_IN_OPENS_MINUTES", 60)
+CHECK_IN_UNDO_MINUTES = env_int("CHECK_IN_UNDO_MINUTES", 5)
+CHECK_IN_CLOCK_SKEW_SECONDS = env_int("CHECK_IN_CLOCK_SKEW_SECONDS", 120)
+CHECK_IN_SYNC_OVERLAP_SECONDS = env_int("CHECK_IN_SYNC_OVERLAP_SECONDS", 60)
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 # "json": one JSON object a line, for log collectors; "text" for people.

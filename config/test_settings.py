@@ -26,3 +26,9 @@ HTTP_CACHE = False
 
 # Scheduling tests use fixed dates decades ahead, so that they never fall into the past.
 SCHEDULE_HORIZON_DAYS = 100 * 365
+
+# A key of the test run's own: nothing written to the working tree.
+from tickets.keys import new_key  # noqa: E402
+
+TICKET_SIGNING_KEY = new_key().setting
+TICKET_SIGNING_KEY_FILE = ""

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("catalog.urls")),
     path("", include("bookings.urls")),
+    path("", include("tickets.urls")),
 ]

@@ -90,6 +90,9 @@ def _messages(value: Any, prefix: str = "") -> list[str]:
     return [f"{prefix}{value}"]
 
 
+ENVELOPE = ("detail", "code")
+
+
 def error_body(exc: exceptions.APIException, data: Any) -> dict[str, Any]:
     """Every error answer has ``detail`` and ``code``, for a person and for a program.
 
@@ -99,7 +102,10 @@ def error_body(exc: exceptions.APIException, data: Any) -> dict[str, Any]:
     if isinstance(exc, exceptions.ValidationError):
         if isinstance(data, dict):
             fields = {name: _messages(errors) for name, errors in data.items()}
-            return {"detail": "Invalid input; see the fields.", "code": "invalid", **fields}
+            # A field named like the envelope (the check-in's "code") can not sit
+            # beside it: its messages are told in detail instead.
+            told = [f"{name}: {' '.join(fields.pop(name))}" for name in ENVELOPE if name in fields]
+            return {"detail": " ".join(told) or "Invalid input; see the fields.", "code": "invalid", **fields}
         return {"detail": " ".join(_messages(data)) or "Invalid input.", "code": "invalid"}
     detail = data.get("detail", exc.default_detail) if isinstance(data, dict) else data
     codes = exc.get_codes()

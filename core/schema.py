@@ -127,6 +127,11 @@ class AutoSchema(openapi.AutoSchema):
                 responses[code] = self._get_response_for_code(  # type: ignore[no-untyped-call]
                     response, code, direction=direction
                 )
+        for code, response in responses.items():
+            content = response.get("content", {})
+            if not code.startswith("2") and "application/json" in content:
+                # Errors are always JSON, whatever the operation's other formats (a QR code's image).
+                response["content"] = {"application/json": content["application/json"]}
         responses.setdefault("414", URI_TOO_LONG)
         if self.method == "GET" and hasattr(self.view, "cached"):
             responses.setdefault("304", NOT_MODIFIED)  # cached public reads answer If-None-Match (core/httpcache.py)

@@ -12,6 +12,7 @@ PORT="${CONTRACT_PORT:-8770}"
 work=$(mktemp -d)
 export DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_THROTTLING=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_LOG_LEVEL=ERROR
 export DJANGO_SECRET_KEY="contract-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(40))')"
+export TICKET_SIGNING_KEY="$(.venv/bin/python -c 'from tickets.keys import new_key; print(new_key().setting)')"
 export DATABASE_URL="sqlite:///$work/contract.sqlite3"
 STAFF_PASSWORD=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(16))')
 .venv/bin/python manage.py migrate --noinput -v0

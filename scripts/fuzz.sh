@@ -15,6 +15,7 @@ SEED="${FUZZ_SEED:-20261126}"
 work=$(mktemp -d)
 export DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_THROTTLING=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_LOG_LEVEL=ERROR
 export DJANGO_SECRET_KEY="fuzz-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(40))')"
+export TICKET_SIGNING_KEY="$(.venv/bin/python -c 'from tickets.keys import new_key; print(new_key().setting)')"
 export DATABASE_URL="${FUZZ_DATABASE_URL:-sqlite:///$work/fuzz.sqlite3}"
 case "$DATABASE_URL" in postgres*) .venv/bin/python scripts/pgdb.py recreate "$DATABASE_URL" ;; esac
 export JWT_ACCESS_MINUTES=120

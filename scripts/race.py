@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from scripts.bookingcheck import check_bookings  # noqa: E402
 from scripts.pgdb import ensure_database  # noqa: E402
 from scripts.servers import ServerDidNotStart, start_gunicorn  # noqa: E402
+from tickets.keys import new_key  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/booking_race"
 
@@ -115,6 +116,7 @@ def main() -> int:
         "DJANGO_DEBUG": "0",
         "DJANGO_HTTPS": "0",  # plain HTTP on loopback
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "TICKET_SIGNING_KEY": new_key().setting,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_THROTTLING": "0",
         "DJANGO_LOG_LEVEL": "ERROR",  # 383 lines of "Conflict: /shows/1/book/" say nothing

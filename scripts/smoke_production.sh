@@ -7,6 +7,7 @@ PORT="${SMOKE_PORT:-8765}"
 work=$(mktemp -d)
 export DJANGO_DEBUG=0 DJANGO_HTTPS=0  # plain HTTP on loopback: no TLS in front
 export DJANGO_SECRET_KEY="smoke-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(40))')"
+export TICKET_SIGNING_KEY="$(.venv/bin/python -c 'from tickets.keys import new_key; print(new_key().setting)')"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1
 export DATABASE_URL="sqlite:///$work/smoke.sqlite3"
 .venv/bin/python manage.py collectstatic --noinput -v0

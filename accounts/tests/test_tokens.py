@@ -1,7 +1,7 @@
 import pytest
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from config.tests.test_settings import load_settings
+from config.tests.test_settings import TICKET_KEY, load_settings
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,12 @@ def test_token_lifetimes_come_from_the_environment():
 KEY = (
     "import config.settings as s; print(s.SIMPLE_JWT['SIGNING_KEY'] == s.SECRET_KEY, len(s.SIMPLE_JWT['SIGNING_KEY']))"
 )
-PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "s" * 60, "DJANGO_ALLOWED_HOSTS": "x"}
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "s" * 60,
+    "DJANGO_ALLOWED_HOSTS": "x",
+    "TICKET_SIGNING_KEY": TICKET_KEY,
+}
 
 
 def test_jwt_signing_key_is_secret_key_only_in_debug():

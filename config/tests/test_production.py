@@ -7,10 +7,15 @@ from django.test import Client
 from bookings import services
 from bookings.models import Booking
 from config.settings import BASE_DIR
-from config.tests.test_settings import clean_environ, load_settings
+from config.tests.test_settings import TICKET_KEY, clean_environ, load_settings
 
 STRONG_KEY = "pN3v-8Qz!r7Lw#2Xk9@Tb5^Yh1&Jm6*Fd4(Gs0)Hc8_Vx3+Ua7=Ee2~Oi9%Wq5"
-PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": STRONG_KEY, "DJANGO_ALLOWED_HOSTS": "tickets.example.com"}
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": STRONG_KEY,
+    "DJANGO_ALLOWED_HOSTS": "tickets.example.com",
+    "TICKET_SIGNING_KEY": TICKET_KEY,
+}
 
 
 def deploy_check(**env) -> subprocess.CompletedProcess:

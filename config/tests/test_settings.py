@@ -7,9 +7,12 @@ from django.conf import settings
 from django.db import connection
 
 from config.settings import BASE_DIR
+from tickets.keys import new_key
+
+TICKET_KEY = new_key().setting  # a production environment needs one
 
 SUMMARY = "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])"
-OURS = ("DJANGO_", "DATABASE_URL", "JWT_", "THROTTLE_", "REDIS_URL", "BOOKING_", "CINEMA_")
+OURS = ("DJANGO_", "DATABASE_URL", "JWT_", "THROTTLE_", "REDIS_URL", "BOOKING_", "CINEMA_", "TICKET_", "CHECK_IN_")
 
 
 def clean_environ(**env) -> dict[str, str]:
@@ -31,10 +34,18 @@ def test_without_debug_a_secret_key_is_required():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_without_debug_a_ticket_signing_key_is_required():
+    result = load_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k" * 50)
+
+    assert result.returncode != 0
+    assert "TICKET_SIGNING_KEY must be set" in result.stderr
+
+
 def test_production_settings_come_from_the_environment():
     result = load_settings(
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="k" * 50,
+        TICKET_SIGNING_KEY=TICKET_KEY,
         DJANGO_ALLOWED_HOSTS="tickets.example.com, api.example.com",
         DATABASE_URL="postgres://u:p@db.example.com:5432/cinema",
     )

@@ -20,12 +20,13 @@ def test_a_shared_cache_or_throttling_off_passes_the_deploy_check(settings, thro
 
 
 def test_production_settings_without_redis_share_the_database_cache():
-    from config.tests.test_settings import load_settings
+    from config.tests.test_settings import TICKET_KEY, load_settings
 
     result = load_settings(
         "import config.settings as s; print(s.CACHES['default']['BACKEND'], s.HTTP_CACHE_SECONDS)",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="k" * 50,
+        TICKET_SIGNING_KEY=TICKET_KEY,
         DJANGO_ALLOWED_HOSTS="tickets.example.com",
     )
 

@@ -1,0 +1,130 @@
+"""The door in the admin: check-in status on bookings, progress on shows, and
+checking in or undoing through the same services as the API.
+
+Bookings' and shows' admins are extended here, not in their apps, because
+bookings and catalog know nothing of check-ins (apps import downwards only).
+"""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from bookings.admin import BookingAdmin
+from bookings.models import Booking
+from catalog.admin import ShowAdmin
+from catalog.models import Show
+from core.exceptions import ServiceError
+
+from . import selectors, services
+from .models import CheckIn
+
+
+class CheckedInFilter(admin.SimpleListFilter):
+    title = "checked in"
+    parameter_name = "checked_in"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(checked_in_at__isnull=self.value() == "no")
+        return queryset
+
+
+def report(model_admin: admin.ModelAdmin, request, done: int, verb: str, failures: list[str]) -> None:
+    for failure in failures:
+        model_admin.message_user(request, failure, messages.WARNING)
+    if done:
+        model_admin.message_user(request, f"{verb} {done} ticket(s).", messages.SUCCESS)
+
+
+admin.site.unregister(Booking)
+
+
+@admin.register(Booking)
+class TicketBookingAdmin(BookingAdmin):
+    list_display = [*BookingAdmin.list_display, "checked_in"]
+    list_filter = [BookingAdmin.list_filter[0], CheckedInFilter, *BookingAdmin.list_filter[1:]]
+    readonly_fields = [*BookingAdmin.readonly_fields, "checked_in"]
+    actions = [*BookingAdmin.actions, "check_in", "undo_check_in"]
+
+    def get_queryset(self, request) -> QuerySet[Booking]:
+        return selectors.with_check_in(super().get_queryset(request))
+
+    @admin.display(description="checked in", ordering="checked_in_at")
+    def checked_in(self, booking: Booking) -> str:
+        checked_in_at = getattr(booking, "checked_in_at", None)
+        return f"{timezone.localtime(checked_in_at):%Y-%m-%d %H:%M}" if checked_in_at else "—"
+
+    @admin.action(description="Check selected tickets in")
+    def check_in(self, request, queryset):
+        done, failures = 0, []
+        for booking_id, code in queryset.values_list("id", "code"):
+            try:
+                services.check_in_create(code=code, by=request.user, device="admin")
+                done += 1
+            except ServiceError as exc:
+                failures.append(f"Ticket {booking_id}: {exc.message}")
+        report(self, request, done, "Checked in", failures)
+
+    @admin.action(description="Undo the check-in of selected tickets")
+    def undo_check_in(self, request, queryset):
+        done, failures = 0, []
+        active = CheckIn.objects.filter(booking__in=queryset.values("id"), ended_at__isnull=True)
+        for check_in_id, booking_id in active.values_list("id", "booking_id"):
+            try:
+                services.check_in_undo(check_in_id=check_in_id, by=request.user)
+                done += 1
+            except ServiceError as exc:
+                failures.append(f"Ticket {booking_id}: {exc.message}")
+        report(self, request, done, "Undid the check-in of", failures)
+
+
+admin.site.unregister(Show)
+
+
+@admin.register(Show)
+class ShowCheckInAdmin(ShowAdmin):
+    readonly_fields = [*ShowAdmin.readonly_fields, "check_in_progress"]
+
+    @admin.display(description="check-in")
+    def check_in_progress(self, show: Show) -> str:
+        if show.pk is None:
+            return "—"
+        counts = selectors.check_in_summary(show_id=show.pk)
+        share = f" ({100 * counts['checked_in'] / counts['sold']:.0f}%)" if counts["sold"] else ""
+        checked_in, sold, remaining = counts["checked_in"], counts["sold"], counts["remaining"]
+        return f"{checked_in} of {sold} sold tickets checked in{share}, {remaining} to come"
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    """Every scan that let someone in, and the ones undone or replaced: read-only, the door's history."""
+
+    list_display = ["id", "booking", "scanned_at", "by", "device", "recorded_at", "ended_at", "end_reason", "ended_by"]
+    list_filter = ["end_reason", "booking__show__date_time", "booking__show"]
+    list_select_related = ["booking__show__movie", "booking__show__screen", "by", "ended_by"]
+    search_fields = ["=booking__id", "=booking__code", "by__username", "device"]
+    readonly_fields = [field.name for field in CheckIn._meta.fields]
+    actions = ["undo"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Undo selected check-ins")
+    def undo(self, request, queryset):
+        done, failures = 0, []
+        for check_in_id in queryset.filter(ended_at__isnull=True).values_list("id", flat=True):
+            try:
+                services.check_in_undo(check_in_id=check_in_id, by=request.user)
+                done += 1
+            except ServiceError as exc:
+                failures.append(f"Check-in {check_in_id}: {exc.message}")
+        report(self, request, done, "Undid the check-in of", failures)

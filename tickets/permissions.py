@@ -1,0 +1,13 @@
+from rest_framework.permissions import BasePermission
+
+
+class IsDoorStaff(BasePermission):
+    """Door staff (the tickets.check_in permission, given through a group such as
+    "Door staff") and staff. Door staff are not staff: they can use the door's
+    endpoints and nothing more than any customer."""
+
+    message = "Only door staff can do this."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and (user.is_staff or user.has_perm("tickets.check_in")))
