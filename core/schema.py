@@ -30,7 +30,16 @@ class OccupiedSeatSerializer(serializers.Serializer[dict[str, Any]]):
 class ConflictErrorSerializer(ErrorSerializer):
     """A conflict, naming what is in the way when there is something to name."""
 
-    may_be_absent = ("seat_number", "seat_numbers", "seat_labels", "seats", "hold", "show", "conflicting_show")
+    may_be_absent = (
+        "seat_number",
+        "seat_numbers",
+        "seat_labels",
+        "seats",
+        "hold",
+        "show",
+        "conflicting_show",
+        "checked_in_at",
+    )
 
     seat_number = serializers.IntegerField(required=False, help_text="seat_taken: the taken seat (one asked for).")
     seat_numbers = serializers.ListField(
@@ -43,6 +52,7 @@ class ConflictErrorSerializer(ErrorSerializer):
     hold = serializers.IntegerField(required=False, help_text="hold_limit: the customer's active hold.")
     show = serializers.IntegerField(required=False, help_text="schedule_conflict: the show that would move.")
     conflicting_show = serializers.IntegerField(required=False, help_text="schedule_conflict: the show in the way.")
+    checked_in_at = serializers.DateTimeField(required=False, help_text="checked_in: when the ticket was used.")
 
 
 class ThrottledErrorSerializer(ErrorSerializer):

@@ -92,3 +92,13 @@ def test_scans_are_limited_per_device_and_per_account(settings, door_client, tic
     assert scan(door_client, "WRONG-CODE", device="door-2").status_code == 404  # the account's fifth
     assert scan(door_client, "WRONG-CODE", device="door-3").status_code == 429  # a new device, but the sixth
     cache.clear()
+
+
+def test_the_admins_cancel_action_refuses_a_used_ticket(admin_client, door_client, ticket):
+    scan(door_client, ticket.code)
+
+    page = action(admin_client, "/admin/bookings/booking/", "cancel_bookings", [ticket.pk])
+
+    assert "it can no longer be cancelled" in page.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == "booked"
