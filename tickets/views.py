@@ -172,6 +172,7 @@ class CheckInViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsDoorStaff]
     lookup_value_regex = ID_PATTERN
     queryset = CheckIn.objects.all()
+    serializer_class = CheckInCreateSerializer  # what OPTIONS describes for POST
 
     def get_throttles(self):
         if self.action == "create":

@@ -386,3 +386,10 @@ def test_the_migrations_make_a_door_staff_group_with_the_check_in_permission():
     from django.contrib.auth.models import Group
 
     assert list(Group.objects.get(name="Door staff").permissions.values_list("codename", flat=True)) == ["check_in"]
+
+
+def test_options_describes_a_scan(door_client):
+    response = door_client.options("/check-ins/")
+
+    assert response.status_code == 200
+    assert set(response.json()["actions"]["POST"]) == {"code", "show", "scanned_at", "device"}
