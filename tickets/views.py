@@ -46,7 +46,7 @@ FORMAT_PARAMETER = OpenApiParameter(
 )
 
 
-class CheckInConflictSerializer(ErrorSerializer):
+class CheckInConflictErrorSerializer(ErrorSerializer):
     """Why the door refuses a ticket (409), with what the door staff need to say."""
 
     may_be_absent = (
@@ -81,7 +81,7 @@ class CheckInConflictSerializer(ErrorSerializer):
 
 
 CHECK_IN_409 = OpenApiResponse(
-    response=CheckInConflictSerializer,
+    response=CheckInConflictErrorSerializer,
     description="already_checked_in, ticket_cancelled, wrong_show, too_early or show_over.",
 )
 
