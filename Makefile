@@ -8,7 +8,7 @@ BENCH_STAMP := $(VENV)/.bench-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test contract e2e screenshots lint check race fuzz bench clean
+.PHONY: run test worker contract e2e screenshots lint check race fuzz bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# The background worker that delivers e-mails, with the sweep (beat) in the
+# same process; needs CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/1).
+# Without a broker, `make run` delivers e-mails itself, to its terminal.
+worker: $(STAMP)
+	$(BIN)/celery -A config worker --beat --loglevel INFO
 
 # Swagger UI and the admin clicked through in headless Chromium (apt-get install chromium).
 e2e: $(STAMP)

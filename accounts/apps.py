@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "accounts"
+
+    def ready(self) -> None:
+        from outbox.registry import register
+
+        from .emails import render_password_reset
+        from .services import PASSWORD_RESET
+
+        register(PASSWORD_RESET, render_password_reset)

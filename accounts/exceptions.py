@@ -13,3 +13,7 @@ class LockedOut(ServiceError):
         seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
         super().__init__("Too many failed log-ins; try again later.", retry_after=seconds)
         self.headers = {"Retry-After": str(seconds)}
+
+
+class InvalidResetToken(ServiceError):
+    code = "invalid_token"

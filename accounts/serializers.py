@@ -81,3 +81,17 @@ class RefreshSerializer(TokenRefreshSerializer):
 
     def validate(self, attrs):
         return refresh_rotate(token=attrs["refresh"])
+
+
+class PasswordResetRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254, help_text="The address of the account.")
+
+
+class PasswordResetAcceptedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64, help_text="From the reset e-mail.")
+    token = serializers.CharField(max_length=128, help_text="From the reset e-mail: works once, for a limited time.")
+    new_password = serializers.CharField(max_length=128, style={"input_type": "password"})

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.http import urlsafe_base64_decode
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from core.events import log_event
+from outbox.services import message_enqueue
+
+from .exceptions import InvalidResetToken
 from .identity import username_key, validate_single_script
 from .models import User
+
+PASSWORD_RESET = "password_reset"  # the outbox kind, rendered by accounts.emails
 
 USERNAME_TAKEN = "A user with that username already exists."
 
@@ -48,6 +58,11 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
     whoever may have learned the old password loses the sessions it opened."""
     if not user.check_password(old_password):
         raise ValidationError({"old_password": "The current password is not correct."})
+    _set_password(user, new_password)
+
+
+def _set_password(user: User, new_password: str) -> None:
+    """Validate and set a password, and revoke every refresh token issued to the user so far."""
     try:
         validate_password(new_password, user=user)
     except ValidationError as exc:
@@ -57,3 +72,36 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
         user.save(update_fields=["password"])
         tokens = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
         BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in tokens])
+
+
+def password_reset_request(*, email: str) -> None:
+    """Queue a reset e-mail to every active account with this address that has a password.
+
+    The caller answers the same whatever happens here, so nobody learns
+    whether an address has an account. The one-time token is made when the
+    e-mail is rendered (accounts.emails), so the outbox never stores it.
+    """
+    users = [user for user in User.objects.filter(email__iexact=email, is_active=True) if user.has_usable_password()]
+    for user in users:
+        with transaction.atomic():
+            message_enqueue(
+                kind=PASSWORD_RESET,
+                key=f"{PASSWORD_RESET}:{uuid.uuid4()}",  # every request is a new e-mail
+                recipient=user.email,
+                data={"user": user.pk},
+            )
+        log_event("password_reset_requested", user_id=user.pk)
+
+
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
+    """Set a new password with a reset e-mail's uid and token (one use, PASSWORD_RESET_TIMEOUT
+    long: the token is bound to the password it replaces) and revoke every refresh token."""
+    try:
+        user = User.objects.get(pk=int(urlsafe_base64_decode(uid)), is_active=True)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        raise InvalidResetToken("This reset link is invalid, used or expired; ask for a new one.")
+    _set_password(user, new_password)
+    log_event("password_reset", user_id=user.pk)
+    return user

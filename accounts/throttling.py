@@ -28,3 +28,18 @@ class PasswordChangeThrottle(UserChangesThrottle):
     """Password changes count against the same per-user budget of changes as bookings."""
 
     scope = "bookings"
+
+
+class PasswordResetThrottle(IPThrottle):
+    scope = "password_reset"
+
+
+class PasswordResetEmailThrottle(UsernameThrottle):
+    """Reset e-mails asked for one address, from anywhere: nobody floods a mailbox."""
+
+    scope = "password_reset_email"
+    field = "email"
+
+
+class PasswordResetConfirmThrottle(IPThrottle):
+    scope = "password_reset_confirm"

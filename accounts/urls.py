@@ -10,4 +10,6 @@ urlpatterns = [
     re_path(r"^logout/?$", views.LogoutView.as_view(), name="logout"),
     re_path(r"^me/?$", views.MeView.as_view(), name="me"),
     re_path(r"^me/password/?$", views.PasswordChangeView.as_view(), name="password-change"),
+    re_path(r"^password-reset/?$", views.PasswordResetView.as_view(), name="password-reset"),
+    re_path(r"^password-reset/confirm/?$", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
 ]

@@ -15,12 +15,27 @@ from .serializers import (
     LoginSerializer,
     MeSerializer,
     PasswordChangeSerializer,
+    PasswordResetAcceptedSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetRequestSerializer,
     RefreshSerializer,
     SignupSerializer,
     TokenPairSerializer,
     UserSerializer,
 )
-from .throttling import LoginThrottle, PasswordChangeThrottle, SignupThrottle, SignupUsernameThrottle
+from .throttling import (
+    LoginThrottle,
+    PasswordChangeThrottle,
+    PasswordResetConfirmThrottle,
+    PasswordResetEmailThrottle,
+    PasswordResetThrottle,
+    SignupThrottle,
+    SignupUsernameThrottle,
+)
+
+RESET_ACCEPTED = {
+    "detail": "If an account has this address, an e-mail with a reset link is on its way. It works once, for a while."
+}
 
 
 class SignupView(APIView):
@@ -107,3 +122,39 @@ class PasswordChangeView(APIView):
         log_event("password_changed", user_id=request.user.pk)
         refresh = RefreshToken.for_user(request.user)
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
+
+
+class PasswordResetView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_classes = [PasswordResetThrottle, PasswordResetEmailThrottle]
+
+    @extend_schema(
+        summary="Ask for a password reset e-mail; the answer is the same whether the address has an account or not",
+        request=PasswordResetRequestSerializer,
+        responses={202: PasswordResetAcceptedSerializer, 400: ERROR_400, 429: ERROR_429},
+        tags=["accounts"],
+    )
+    def post(self, request):
+        serializer = PasswordResetRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_request(email=serializer.validated_data["email"])
+        return Response(RESET_ACCEPTED, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    throttle_classes = [PasswordResetConfirmThrottle]
+
+    @extend_schema(
+        summary="Set a new password with the uid and token of a reset e-mail; every refresh token stops working",
+        request=PasswordResetConfirmSerializer,
+        responses={204: None, 400: ERROR_400, 429: ERROR_429},
+        tags=["accounts"],
+    )
+    def post(self, request):
+        serializer = PasswordResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_confirm(**serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -95,8 +95,14 @@ class BookingCreateSerializer(serializers.Serializer):
 BOOKING_STATUSES = [(Booking.Status.BOOKED, "booked"), (Booking.Status.CANCELLED, "cancelled")]
 
 
+EMAIL_QUEUED_HELP = "Whether a confirmation e-mail is on its way: false when the account has no e-mail address."
+
+
 class BookingSerializer(serializers.ModelSerializer):
+    may_be_absent = ("email_queued",)  # only in the answer that made the booking (core/schema.py)
+
     status = serializers.ChoiceField(choices=BOOKING_STATUSES, read_only=True)
+    email_queued = serializers.BooleanField(read_only=True, required=False, help_text=EMAIL_QUEUED_HELP)
     movie_title = serializers.CharField(source="show.movie.title", read_only=True)
     show_date_time = serializers.DateTimeField(source="show.date_time", read_only=True)
     screen_name = serializers.CharField(source="show.screen.name", read_only=True)
@@ -117,6 +123,7 @@ class BookingSerializer(serializers.ModelSerializer):
             "price",
             "currency",
             "reference",
+            "email_queued",
         ]
         read_only_fields = fields
 
@@ -127,7 +134,7 @@ class BookingSerializer(serializers.ModelSerializer):
         fields = self.fields
         show = booking.show
         cancelled_at = booking.cancelled_at
-        return {
+        data = {
             "id": booking.pk,
             "show": booking.show_id,
             "seat_number": booking.seat_number,
@@ -142,6 +149,9 @@ class BookingSerializer(serializers.ModelSerializer):
             "currency": booking.currency,
             "reference": str(booking.reference),
         }
+        if "email_queued" in self.context:
+            data["email_queued"] = self.context["email_queued"]
+        return data
 
 
 class PurchaseSerializer(serializers.Serializer):
@@ -154,9 +164,10 @@ class PurchaseSerializer(serializers.Serializer):
     total = serializers.DecimalField(max_digits=10, decimal_places=2, help_text="Sum of the bookings' prices.")
     currency = serializers.CharField()
     bookings = BookingSerializer(many=True)
+    email_queued = serializers.BooleanField(help_text=EMAIL_QUEUED_HELP)
 
     @classmethod
-    def of(cls, bookings: list) -> PurchaseSerializer:
+    def of(cls, bookings: list, *, email_queued: bool) -> PurchaseSerializer:
         first = bookings[0]
         return cls(
             {
@@ -167,6 +178,7 @@ class PurchaseSerializer(serializers.Serializer):
                 "total": sum(b.price for b in bookings),
                 "currency": first.currency,
                 "bookings": bookings,
+                "email_queued": email_queued,
             }
         )
 

@@ -20,6 +20,7 @@ from core.db import after_commit, lock_wait_bounded
 from core.events import log_event
 from core.exceptions import NotFound
 from core.httpcache import bump
+from outbox.services import message_enqueue
 
 from .exceptions import (
     BookingNotActive,
@@ -32,6 +33,17 @@ from .exceptions import (
     UnknownSeats,
 )
 from .models import Booking, Hold
+
+# The customer's e-mails (rendered by tickets.emails): written to the outbox in
+# the transaction that sells or cancels, so one exists exactly when it committed.
+CONFIRMED = "booking_confirmed"
+CANCELLED = "booking_cancelled"
+
+
+def _confirm_by_email(user: User, reference: uuid.UUID) -> None:
+    message_enqueue(
+        kind=CONFIRMED, key=f"{CONFIRMED}:{reference}", recipient=user.email, data={"reference": str(reference)}
+    )
 
 
 def occupants_freeing_lapsed(*, show: Show, seat_numbers: Sequence[int], now: datetime) -> list[Booking]:
@@ -181,6 +193,7 @@ def booking_create(
                 for seat in _existing_seats(plan, [number for number in seats if number not in held])
             )
             bookings = sorted([*mine, *created], key=lambda booking: booking.seat_number)
+            _confirm_by_email(user, reference)
             # Logged once the bookings are committed, never for a rolled-back attempt.
             after_commit(
                 lambda: log_event(
@@ -252,7 +265,7 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
     with seat_change(
         show_id=show_id, user=by, action="cancel", now=now, refuse_started="its bookings can no longer be cancelled"
     ) as show:
-        booking = bookings.select_for_update(of=("self",)).get(pk=booking_id)
+        booking = bookings.select_for_update(of=("self",)).select_related("user").get(pk=booking_id)
         if booking.status != Booking.Status.BOOKED:
             raise BookingNotActive("This booking is already cancelled.")
         for check in cancel_checks:
@@ -262,6 +275,12 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
         booking.cancelled_at = booking.changed_at = now
         booking.cancelled_by = by
         booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "changed_at"])
+        message_enqueue(
+            kind=CANCELLED,
+            key=f"{CANCELLED}:{booking.pk}",
+            recipient=booking.user.email,
+            data={"booking": booking.pk},
+        )
         after_commit(
             lambda: log_event(
                 "booking_cancelled",
@@ -415,6 +434,7 @@ def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
         _book_rows(mine, hold.reference, now)
         hold.status, hold.ended_at = Hold.Status.CONFIRMED, now
         hold.save(update_fields=["status", "ended_at"])
+        _confirm_by_email(user, hold.reference)
         bookings = list(
             Booking.objects.filter(reference=hold.reference, status=Booking.Status.BOOKED).order_by("seat_number")
         )

@@ -18,6 +18,7 @@ from core.httpcache import CachedResponseMixin
 from core.routers import ID_PATTERN
 from core.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409, ERROR_422, ERROR_429, ERROR_503
 from core.throttling import ReadThrottle
+from outbox.services import reachable
 
 from . import reports, selectors, services
 from .exceptions import UnknownSeats
@@ -124,7 +125,12 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet):
         def perform() -> Response:
             with self.unknown_seats_under(form["field"]):
                 bookings = services.booking_create(**seats)
-            body = BookingSerializer(bookings[0]) if form["single"] else PurchaseSerializer.of(bookings)
+            queued = reachable(seats["user"].email)
+            body = (
+                BookingSerializer(bookings[0], context={"email_queued": queued})
+                if form["single"]
+                else PurchaseSerializer.of(bookings, email_queued=queued)
+            )
             return Response(body.data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, perform)
@@ -199,8 +205,10 @@ class HoldViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         def perform() -> Response:
-            bookings = services.hold_confirm(hold_id=int(pk), user=customer(request))
-            return Response(PurchaseSerializer.of(bookings).data, status=status.HTTP_201_CREATED)
+            user = customer(request)
+            bookings = services.hold_confirm(hold_id=int(pk), user=user)
+            body = PurchaseSerializer.of(bookings, email_queued=reachable(user.email))
+            return Response(body.data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, perform)
 

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "catalog",
     "bookings",
     "tickets",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,9 @@ THROTTLE_RATES = {
         "bookings": "30/minute",  # per user: book, cancel, change password
         "check_ins": "120/minute",  # per door device (account and device id): scans
         "check_ins_account": "600/minute",  # per door account, whatever device ids it sends
+        "password_reset": "10/hour",  # per client IP: reset e-mails asked for
+        "password_reset_email": "3/hour",  # per address asked for, from anywhere
+        "password_reset_confirm": "20/hour",  # per client IP: tokens tried
     }.items()
 }
 
@@ -380,6 +384,53 @@ CHECK_IN_OPENS_MINUTES = env_int("CHECK_IN_OPENS_MINUTES", 60)
 CHECK_IN_UNDO_MINUTES = env_int("CHECK_IN_UNDO_MINUTES", 5)
 CHECK_IN_CLOCK_SKEW_SECONDS = env_int("CHECK_IN_CLOCK_SKEW_SECONDS", 120)
 CHECK_IN_SYNC_OVERLAP_SECONDS = env_int("CHECK_IN_SYNC_OVERLAP_SECONDS", 60)
+
+# E-mail. With DEBUG on, messages are printed to the terminal; otherwise sent
+# over SMTP. The outbox delivers them (outbox/services.py), never a request.
+CINEMA_NAME = os.environ.get("CINEMA_NAME", "Cinema")
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)  # seconds: a slow mail server fails the attempt, not the worker
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tickets@localhost")
+EMAIL_MESSAGE_ID_DOMAIN = os.environ.get(
+    "EMAIL_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+)
+PASSWORD_RESET_TIMEOUT = 60 * env_int("PASSWORD_RESET_MINUTES", 60)
+# The page of the cinema's app where a customer chooses a new password, with
+# {uid} and {token}; empty: the e-mail gives uid and token for the API.
+PASSWORD_RESET_LINK = os.environ.get("PASSWORD_RESET_LINK", "")
+
+# The outbox: how often and how long a message is retried, how long one
+# delivery may take before another worker may try, how often the sweep runs.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)  # then 60, 120, ... up to the maximum
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 120)
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60)
+
+# Celery (config/celery.py). Without a broker, messages are delivered in the
+# process after the commit. Tasks are acknowledged after they ran and given
+# back when a worker dies; publishing never retries, so a request never waits
+# on a broker that is down (the sweep hands the message on later).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 3600}
+CELERY_BEAT_SCHEDULE = {"outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS}}
+CELERY_TIMEZONE = TIME_ZONE
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 # "json": one JSON object a line, for log collectors; "text" for people.

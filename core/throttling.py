@@ -46,13 +46,16 @@ class IPThrottle(Throttle):
 
 
 class UsernameThrottle(Throttle):
-    """Keyed by the username in the request body, whoever sends it, in the form ``ident`` gives."""
+    """Keyed by a name in the request body (``field``: the username, or an e-mail
+    address), whoever sends it, in the form ``ident`` gives."""
+
+    field = "username"
 
     def ident(self, username: str) -> str:
         return username.strip().lower()
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
-        username = request.data.get("username") if isinstance(request.data, dict) else None
+        username = request.data.get(self.field) if isinstance(request.data, dict) else None
         if not isinstance(username, str) or not username:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.ident(username)[:150]}

@@ -41,6 +41,7 @@ def test_booking_a_free_seat_returns_the_booking(auth_client, user, show):
         "price": "10.00",
         "currency": "EUR",
         "reference": str(booking.reference),
+        "email_queued": True,
     }
     assert booking.user == user
     assert booking.seat_number == 7
@@ -279,8 +280,10 @@ def test_booking_one_seat_runs_at_most_five_statements_besides_transaction_contr
 
     statements = [q["sql"] for q in ctx.captured_queries if not TRANSACTION_CONTROL.match(q["sql"])]
     on_postgres = connection.vendor == "postgresql"
-    # user (token), [lock_timeout on PostgreSQL], lock show with its movie, availability check, insert
-    assert len(statements) == (5 if on_postgres else 4), statements
+    # user (token), [lock_timeout on PostgreSQL], lock show with its movie, availability check, insert,
+    # the confirmation e-mail's outbox row
+    assert len(statements) == (6 if on_postgres else 5), statements
+    assert "outbox_message" in statements[-1]
     if on_postgres:
         assert "lock_timeout" in statements[1]
         assert "FOR NO KEY UPDATE" in statements[2]
@@ -310,4 +313,5 @@ def test_the_written_out_booking_answer_has_exactly_the_declared_fields(auth_cli
     generic = super(BookingSerializer, BookingSerializer()).to_representation(Booking.objects.get())
 
     assert list(body) == BookingSerializer.Meta.fields
-    assert body == generic
+    # email_queued is the booking answer's own (from the view), not the row's.
+    assert body == {**generic, "email_queued": True}

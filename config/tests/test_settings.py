@@ -12,7 +12,10 @@ from tickets.keys import new_key
 TICKET_KEY = new_key().setting  # a production environment needs one
 
 SUMMARY = "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])"
-OURS = ("DJANGO_", "DATABASE_URL", "JWT_", "THROTTLE_", "REDIS_URL", "BOOKING_", "CINEMA_", "TICKET_", "CHECK_IN_")
+OURS = (
+    *("DJANGO_", "DATABASE_URL", "JWT_", "THROTTLE_", "REDIS_URL", "BOOKING_", "CINEMA_", "TICKET_", "CHECK_IN_"),
+    *("CELERY_", "OUTBOX_", "DEFAULT_FROM_EMAIL", "EMAIL_", "PASSWORD_RESET_"),
+)
 
 
 def clean_environ(**env) -> dict[str, str]:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import email
+import email.message
+import email.policy
 import os
 import select
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from scripts.servers import wait_until_up
 
@@ -148,3 +155,103 @@ class StallingProxy:
         self.listener.close()
         for sock in self.sockets:
             sock.close()
+
+
+class SMTPServer:
+    """A real SMTP server (aiosmtpd) on a free port, keeping every message it accepts.
+
+    ``stall`` makes it sit on each recipient for that many seconds before
+    answering (setting it to 0 ends a stall in progress), as a slow mail server
+    does; a client that gives up or dies in the meantime has delivered nothing.
+    """
+
+    def __init__(self, stall: float = 0) -> None:
+        self.port = free_port()
+        self.stall = stall
+        self.messages: list[email.message.EmailMessage] = []
+        self.controller: Controller | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802  # aiosmtpd's hook
+        # Stalled before the message is sent: a client that gives up has delivered nothing.
+        deadline = time.monotonic() + self.stall
+        while self.stall and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802  # aiosmtpd's hook name
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+        assert isinstance(message, email.message.EmailMessage)
+        self.messages.append(message)
+        return "250 Message accepted"
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def wait_for(self, count: int, timeout: float = 20) -> list[email.message.EmailMessage]:
+        """The messages, once at least ``count`` arrived (or the timeout passed)."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+class CeleryWorker:
+    """A real Celery worker process (`celery -A config worker`), which a test may kill and start again."""
+
+    def __init__(self, environ: dict[str, str]) -> None:
+        self.environ = environ
+        self.dir = Path(tempfile.mkdtemp(prefix="celery-worker-"))
+        self.process: subprocess.Popen | None = None
+        self.starts = 0
+
+    @property
+    def log(self) -> Path:
+        return self.dir / f"worker-{self.starts}.log"
+
+    def start(self) -> None:
+        self.starts += 1
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO"]
+        command += [
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--hostname",
+            f"test{self.starts}@%h",
+        ]
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                command, cwd=Path(__file__).resolve().parents[2], env=self.environ, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 30
+        while "ready." not in self.log.read_text():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the Celery worker did not start:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL, as an out-of-memory killer or a pulled plug would: no clean-up, no acknowledgement."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)

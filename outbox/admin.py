@@ -1,0 +1,35 @@
+from django.contrib import admin, messages
+
+from . import services
+from .models import Message
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """Every e-mail the service sent or will send; failed ones can be sent again."""
+
+    list_display = ["id", "kind", "recipient", "status", "attempts", "created_at", "sent_at", "next_attempt_at"]
+    list_filter = ["status", "kind", "created_at"]
+    search_fields = ["recipient", "=key"]
+    readonly_fields = [field.name for field in Message._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Send selected failed messages again")
+    def send_again(self, request, queryset):
+        failed = list(queryset.filter(status=Message.Status.FAILED).values_list("pk", flat=True))
+        for message_id in failed:
+            services.message_send_again(message_id=message_id)
+        skipped = queryset.count() - len(failed)
+        if skipped:
+            self.message_user(request, f"{skipped} message(s) were not failed and were left alone.", messages.WARNING)
+        if failed:
+            self.message_user(request, f"{len(failed)} message(s) queued again.", messages.SUCCESS)

@@ -1,0 +1,148 @@
+"""The outbox: messages written with the change they tell of, delivered after it commits.
+
+Delivery goes through Celery when CELERY_BROKER_URL is set, and in the
+process right after the commit otherwise (make run, the tests). Whatever
+fails on the way, the broker when the booking commits, the mail server
+during a delivery, the worker in the middle of one, the message stays in
+the table until it is sent: a failed delivery is retried with exponential
+backoff (OUTBOX_RETRY_*), and ``messages_sweep`` (Celery beat, or the
+``outbox_sweep`` command from cron) hands on whatever is due and unclaimed.
+A delivery claims its message first, so two deliveries of one message can
+never run at once and a delivered message is never sent again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+from typing import Any, TypeGuard
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+from kombu.exceptions import KombuError
+
+from core.db import after_commit
+from core.events import log_event
+
+from .models import Message
+from .registry import renderer_for
+
+
+def reachable(recipient: str | None) -> TypeGuard[str]:
+    """Whether there is anyone to write to: a user without an address gets no e-mail."""
+    return bool(recipient)
+
+
+def message_enqueue(*, kind: str, key: str, recipient: str | None, data: dict[str, Any]) -> Message | None:
+    """Write a message to deliver once the current transaction commits.
+
+    Call it inside the transaction that makes the change: one INSERT. None
+    when there is nobody to tell (no address). Callers make keys unique (a new
+    purchase reference, a booking cancelled once), and the unique index
+    refuses a second message with the same key.
+    """
+    if not reachable(recipient):
+        return None
+    now = timezone.now()
+    message = Message.objects.create(
+        key=key, kind=kind, recipient=recipient, data=data, created_at=now, next_attempt_at=now
+    )
+    after_commit(lambda: dispatch(message.pk))
+    return message
+
+
+def dispatch(message_id: int) -> None:
+    """Hand a message to a worker, or deliver it here when there is no broker."""
+    if not settings.CELERY_BROKER_URL:
+        message_deliver(message_id=message_id)
+        return
+    from .tasks import deliver  # the tasks module needs the Celery app, which needs settings
+
+    try:
+        deliver.apply_async((message_id,), retry=False)
+    except (KombuError, OSError) as exc:
+        # The broker is down: the message waits in the outbox for the sweep.
+        log_event("outbox_broker_unavailable", level=logging.WARNING, message_id=message_id, error=repr(exc))
+
+
+def _free(now: datetime) -> Q:
+    return Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+
+
+def message_deliver(*, message_id: int) -> float | None:
+    """Deliver one message if it is due and nobody else is delivering it.
+
+    Returns the seconds until the next attempt when this one failed and the
+    message will be tried again, None otherwise (sent, given up, not due, or
+    claimed by another delivery).
+    """
+    now = timezone.now()
+    claimed = Message.objects.filter(
+        _free(now), pk=message_id, status=Message.Status.PENDING, next_attempt_at__lte=now
+    ).update(claimed_until=now + timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS))
+    if not claimed:
+        return None
+    message = Message.objects.get(pk=message_id)
+    try:
+        email = renderer_for(message.kind)(message.data)
+        if email is not None:
+            email.to = [message.recipient]
+            email.extra_headers["Message-ID"] = message_id_header(message.key)
+            email.send()
+    except Exception as exc:  # noqa: BLE001  # the mail server, the network or a renderer: keep the message
+        return _attempt_failed(message, exc)
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.SENT, sent_at=timezone.now(), claimed_until=None, attempts=F("attempts") + 1
+    )
+    log_event("outbox_sent", message_id=message.pk, kind=message.kind, skipped=email is None)
+    return None
+
+
+def message_id_header(key: str) -> str:
+    """The same Message-ID for every copy of a message, so a mail client shows a repeat once."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
+
+
+def _attempt_failed(message: Message, exc: Exception) -> float | None:
+    attempts = message.attempts + 1
+    error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        Message.objects.filter(pk=message.pk).update(
+            status=Message.Status.FAILED, attempts=attempts, last_error=error, claimed_until=None
+        )
+        log_event("outbox_failed", level=logging.ERROR, message_id=message.pk, kind=message.kind, error=error)
+        return None
+    delay = min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1), settings.OUTBOX_RETRY_MAX_SECONDS)
+    Message.objects.filter(pk=message.pk).update(
+        attempts=attempts,
+        last_error=error,
+        claimed_until=None,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+    )
+    log_event("outbox_retry", level=logging.WARNING, message_id=message.pk, attempts=attempts, delay=delay, error=error)
+    return float(delay)
+
+
+def messages_sweep(*, limit: int = 500) -> int:
+    """Hand on every message that is due and not being delivered; returns how many."""
+    now = timezone.now()
+    due = list(
+        Message.objects.filter(_free(now), status=Message.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for message_id in due:
+        dispatch(message_id)
+    return len(due)
+
+
+def message_send_again(*, message_id: int) -> Message:
+    """A failed message (staff, in the admin): back in the queue with fresh attempts."""
+    message = Message.objects.get(pk=message_id)
+    message.status, message.attempts, message.next_attempt_at = Message.Status.PENDING, 0, timezone.now()
+    message.claimed_until = None
+    message.save(update_fields=["status", "attempts", "next_attempt_at", "claimed_until"])
+    after_commit(lambda: dispatch(message.pk))
+    return message

@@ -1,0 +1,18 @@
+from celery import shared_task
+
+from . import services
+
+
+# Acknowledged after it ran (and given back if the worker dies), so a worker
+# killed mid-delivery loses nothing; the claim in message_deliver keeps a
+# redelivery from sending twice.
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def deliver(message_id: int) -> None:
+    delay = services.message_deliver(message_id=message_id)
+    if delay is not None:
+        deliver.apply_async((message_id,), countdown=delay, retry=False)
+
+
+@shared_task(ignore_result=True)
+def sweep() -> int:
+    return services.messages_sweep()

@@ -1,0 +1,213 @@
+"""E-mail delivery against real parts the tests start and break themselves: an SMTP
+server (aiosmtpd), a private redis-server as the Celery broker, and a real Celery
+worker process. Each test asserts what the customer got (the messages the SMTP
+server accepted: each exactly once) and what the outbox holds."""
+
+import time
+
+import icalendar
+import pytest
+from django.db import connection
+
+from config.celery import app as celery_app
+from config.tests.test_settings import clean_environ
+from conftest import client_for
+from core.tests.realservers import CeleryWorker, SMTPServer
+from outbox import services
+from outbox.models import Message
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CLAIM_SECONDS = 3
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SMTPServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 2
+    settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_CLAIM_SECONDS = 1, CLAIM_SECONDS
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def customer(django_user_model):
+    return client_for(django_user_model.objects.create_user(username="cleo", email="cleo@example.com", password="x"))
+
+
+def book(client, show, seats=("A1", "A2")):
+    return client.post(f"/shows/{show.id}/book/", {"seat_labels": list(seats)}, format="json")
+
+
+def until(condition, timeout: float = 30, then=lambda: None):
+    """Wait for ``condition``, calling ``then`` (e.g. the sweep, as beat would) every half second."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        then()
+        time.sleep(0.5)
+
+
+def test_the_smtp_server_receives_the_confirmation_with_its_qr_codes_and_invite(smtp, customer, show, settings):
+    settings.TIME_ZONE = "America/New_York"
+
+    assert book(customer, show).status_code == 201
+
+    (received,) = smtp.wait_for(1)
+    assert received["To"] == "cleo@example.com"
+    assert received["Message-ID"] == services.message_id_header(Message.objects.get().key)
+    html = received.get_body(preferencelist=("html",)).get_content()
+    images = [part for part in received.walk() if part.get_content_type() == "image/png"]
+    assert len(images) == 2
+    for image in images:
+        assert image.get_content().startswith(b"\x89PNG")
+        assert f"cid:{image['Content-ID'].strip('<>')}" in html
+    (invite,) = [part for part in received.walk() if part.get_content_type() == "text/calendar"]
+    start = icalendar.Calendar.from_ical(invite.get_content()).walk("VEVENT")[0].decoded("dtstart")
+    assert (str(start.tzinfo), start) == ("America/New_York", show.date_time.replace(microsecond=0))
+    assert Message.objects.get().status == "sent"
+
+
+def test_smtp_down_keeps_the_message_and_it_is_delivered_once_when_smtp_returns(smtp, customer, show):
+    smtp.stop()
+
+    assert book(customer, show).status_code == 201
+
+    message = Message.objects.get()
+    assert (message.status, message.attempts) == ("pending", 1)
+    assert "Connection refused" in message.last_error or "ConnectionRefused" in message.last_error
+    smtp.start()
+    until(lambda: smtp.messages, then=services.messages_sweep)
+    time.sleep(1.5)  # past the next retry time: nothing is due any more
+    services.messages_sweep()
+    assert len(smtp.messages) == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 2)
+
+
+def test_a_slow_smtp_server_fails_the_attempt_in_bounded_time_and_the_retry_delivers(smtp, customer, show):
+    smtp.stall = 30
+    started = time.monotonic()
+
+    assert book(customer, show).status_code == 201
+
+    assert time.monotonic() - started < 10  # EMAIL_TIMEOUT (2 s), not the server's 30
+    assert Message.objects.get().attempts == 1
+    smtp.stall = 0
+    until(lambda: smtp.messages, then=services.messages_sweep)
+    assert len(smtp.wait_for(1)) == 1
+
+
+def test_no_message_for_a_booking_that_rolled_back(smtp, customer, show):
+    book(customer, show, seats=["A2"])
+    smtp.wait_for(1)
+
+    assert book(customer, show, seats=["A1", "A2"]).status_code == 409
+
+    time.sleep(0.5)
+    assert Message.objects.count() == 1
+    assert len(smtp.messages) == 1
+
+
+# A real Celery worker and a real Redis broker
+
+
+def database_url() -> str:
+    """The test database, for the worker process."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def broker(redis_server, settings):
+    """The Celery app of this process pointed at a private redis-server."""
+    settings.CELERY_BROKER_URL = redis_server.url
+    use_broker(redis_server.url)
+    yield redis_server
+    use_broker(None)
+
+
+def use_broker(url: str | None) -> None:
+    """Point the app's publishing at ``url``, dropping connections pooled for another broker."""
+    celery_app.conf.broker_url = url
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def worker(broker, smtp, settings):
+    process = CeleryWorker(
+        clean_environ(
+            DJANGO_SETTINGS_MODULE="config.settings",
+            DATABASE_URL=database_url(),
+            CELERY_BROKER_URL=broker.url,
+            TICKET_SIGNING_KEY=settings.TICKET_SIGNING_KEY,
+            DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            DJANGO_EMAIL_HOST="127.0.0.1",
+            DJANGO_EMAIL_PORT=str(smtp.port),
+            DJANGO_EMAIL_TIMEOUT="60",
+            OUTBOX_RETRY_BASE_SECONDS="1",
+            OUTBOX_CLAIM_SECONDS=str(CLAIM_SECONDS),
+            DJANGO_TIME_ZONE=settings.TIME_ZONE,
+        )
+    )
+    process.start()
+    yield process
+    process.close()
+
+
+def test_a_celery_worker_delivers_the_confirmation(worker, smtp, customer, show):
+    started = time.monotonic()
+    assert book(customer, show).status_code == 201
+    assert time.monotonic() - started < 2  # the request only wrote a row and published a task
+
+    (received,) = smtp.wait_for(1)
+    assert "your tickets" in received["Subject"]
+    until(lambda: Message.objects.get().status == "sent")
+    assert "outbox.tasks.deliver" in worker.log.read_text()
+
+
+def test_with_the_broker_down_the_booking_succeeds_and_the_email_follows_when_it_returns(
+    worker, broker, smtp, customer, show
+):
+    broker.stop()
+    started = time.monotonic()
+
+    response = book(customer, show)
+
+    assert response.status_code == 201
+    assert time.monotonic() - started < 5
+    assert Message.objects.get().status == "pending"
+    time.sleep(1)
+    assert smtp.messages == []
+    broker.start()
+    until(lambda: smtp.messages, timeout=60, then=services.messages_sweep)
+    time.sleep(2)
+    assert len(smtp.messages) == 1
+
+
+def test_a_worker_killed_mid_delivery_delivers_once_after_restart(worker, smtp, customer, show):
+    smtp.stall = 120
+    assert book(customer, show).status_code == 201
+    until(lambda: Message.objects.get().claimed_until is not None)  # the worker is inside the delivery
+
+    worker.kill()
+    smtp.stall = 0
+    worker.start()
+
+    assert Message.objects.get().status == "pending"
+    until(lambda: smtp.messages, timeout=60, then=services.messages_sweep)  # after the claim lapses
+    time.sleep(CLAIM_SECONDS + 1)
+    services.messages_sweep()
+    time.sleep(1)
+    assert len(smtp.messages) == 1
+    message = Message.objects.get()
+    # The killed attempt never finished: the one that counts is the one that sent.
+    assert (message.status, message.attempts) == ("sent", 1)
