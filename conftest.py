@@ -164,6 +164,17 @@ def redis_server():
     server.close()
 
 
+@pytest.fixture
+def broker(redis_server, settings):
+    """A private redis-server as the Celery broker, which this process publishes to."""
+    from core.tests.realservers import use_broker
+
+    settings.CELERY_BROKER_URL = redis_server.url
+    use_broker(redis_server.url)
+    yield redis_server
+    use_broker(None)
+
+
 @pytest.fixture(autouse=True)
 def responses_match_the_schema(monkeypatch):
     """Every API response a test receives is checked against docs/openapi.yaml (core/tests/conformance.py)."""

@@ -5,9 +5,9 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from outbox.registry import register
+        from outbox.registry import register_email
 
         from .emails import render_password_reset
         from .services import PASSWORD_RESET
 
-        register(PASSWORD_RESET, render_password_reset)
+        register_email(PASSWORD_RESET, render_password_reset)

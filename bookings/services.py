@@ -21,6 +21,7 @@ from core.events import log_event
 from core.exceptions import NotFound
 from core.httpcache import bump
 from outbox.services import message_enqueue
+from webhooks.services import event_emit, subscriptions
 
 from .exceptions import (
     BookingNotActive,
@@ -44,6 +45,30 @@ def _confirm_by_email(user: User, reference: uuid.UUID) -> None:
     message_enqueue(
         kind=CONFIRMED, key=f"{CONFIRMED}:{reference}", recipient=user.email, data={"reference": str(reference)}
     )
+
+
+def _tell_of_sale(event_type: str, bookings: list[Booking], show: Show, **extra: Any) -> None:
+    """The webhook events of a sale: the sale itself, and the show selling out if it just did."""
+    listeners = subscriptions()
+    first = bookings[0]
+    sale = {
+        "reference": first.reference,
+        "show": show.pk,
+        "customer": first.user_id,
+        "bookings": [b.pk for b in bookings],
+        "seat_numbers": [b.seat_number for b in bookings],
+        "seat_labels": [b.seat_label for b in bookings],
+        "total": sum(b.price for b in bookings),
+        "currency": first.currency,
+        **extra,
+    }
+    event_emit(event_type=event_type, data=sale, endpoints=listeners.get(event_type, []))
+    sold_out_listeners = listeners.get("show.sold_out", [])
+    capacity = show.screen.plan.capacity
+    if sold_out_listeners and Booking.objects.filter(Booking.sold(), show=show).count() >= capacity:
+        event_emit(
+            event_type="show.sold_out", data={"show": show.pk, "capacity": capacity}, endpoints=sold_out_listeners
+        )
 
 
 def occupants_freeing_lapsed(*, show: Show, seat_numbers: Sequence[int], now: datetime) -> list[Booking]:
@@ -194,6 +219,7 @@ def booking_create(
             )
             bookings = sorted([*mine, *created], key=lambda booking: booking.seat_number)
             _confirm_by_email(user, reference)
+            _tell_of_sale("booking.created", bookings, show)
             # Logged once the bookings are committed, never for a rolled-back attempt.
             after_commit(
                 lambda: log_event(
@@ -280,6 +306,20 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
             key=f"{CANCELLED}:{booking.pk}",
             recipient=booking.user.email,
             data={"booking": booking.pk},
+        )
+        event_emit(
+            event_type="booking.cancelled",
+            data={
+                "booking": booking.pk,
+                "reference": booking.reference,
+                "show": booking.show_id,
+                "customer": booking.user_id,
+                "seat_number": booking.seat_number,
+                "seat_label": booking.seat_label,
+                "price": booking.price,
+                "currency": booking.currency,
+                "by_staff": not own_only,
+            },
         )
         after_commit(
             lambda: log_event(
@@ -438,6 +478,7 @@ def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
         bookings = list(
             Booking.objects.filter(reference=hold.reference, status=Booking.Status.BOOKED).order_by("seat_number")
         )
+        _tell_of_sale("hold.confirmed", bookings, show, hold=hold.pk)
         after_commit(
             lambda: log_event("hold_confirmed", hold_id=hold.pk, user_id=user.pk, show_id=show.pk, seats=numbers)
         )

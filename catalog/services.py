@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 
+from webhooks.services import event_emit
+
 from .exceptions import HasBookings, ScheduleConflict
 from .layouts import STANDARD, Row, SeatPlan, rows_of
 from .models import MAX_DURATION_MINUTES, Genre, Movie, Screen, Show
@@ -21,9 +23,13 @@ MAX_PRICE = Decimal("999999.99")
 LONGEST_MOVIE = timedelta(minutes=MAX_DURATION_MINUTES)
 
 
-def _delete(obj: Movie | Show | Screen, what: str, advice: str) -> None:
+def _delete(obj: Movie | Show | Screen, what: str, advice: str, shows: QuerySet[Show] | None = None) -> None:
+    """Delete ``obj``, telling webhooks of the ``shows`` that go with it (in the same
+    transaction: no event if the delete is refused)."""
     try:
         with transaction.atomic():
+            for show in (shows if shows is not None else Show.objects.none()).select_related("movie", "screen"):
+                event_emit(event_type="show.deleted", data=_show_data(show))
             obj.delete()
     except (ProtectedError, IntegrityError) as exc:
         # Booking.show and Show.screen are PROTECT (deferred foreign keys in
@@ -32,11 +38,25 @@ def _delete(obj: Movie | Show | Screen, what: str, advice: str) -> None:
 
 
 def movie_delete(*, movie: Movie) -> None:
-    _delete(movie, "movie", "it has bookings; cancel its shows instead.")
+    _delete(movie, "movie", "it has bookings; cancel its shows instead.", shows=movie.shows.all())
 
 
 def show_delete(*, show: Show) -> None:
-    _delete(show, "show", "it has bookings; cancel them first.")
+    _delete(show, "show", "it has bookings; cancel them first.", shows=Show.objects.filter(pk=show.pk))
+
+
+def _show_data(show: Show) -> dict[str, Any]:
+    """What a webhook receiver learns of a show."""
+    return {
+        "show": show.pk,
+        "movie": show.movie_id,
+        "movie_title": show.movie.title,
+        "screen": show.screen_id,
+        "screen_name": show.screen.name,
+        "date_time": show.date_time,
+        "price": show.price,
+        "tier_prices": show.tier_prices,
+    }
 
 
 def screen_delete(*, screen: Screen) -> None:
@@ -297,7 +317,9 @@ def show_schedule(
     with transaction.atomic():
         screen = Screen.objects.select_for_update().get(pk=screen.pk)
         tiers = show_validate(show=None, movie=movie, screen=screen, date_time=date_time, tier_prices=tier_prices)
-        return Show.objects.create(movie=movie, screen=screen, date_time=date_time, price=price, tier_prices=tiers)
+        show = Show.objects.create(movie=movie, screen=screen, date_time=date_time, price=price, tier_prices=tiers)
+        event_emit(event_type="show.created", data=_show_data(show))
+        return show
 
 
 def show_update(*, show: Show, **changes: Any) -> Show:
@@ -316,4 +338,5 @@ def show_update(*, show: Show, **changes: Any) -> Show:
         locked.movie, locked.screen, locked.date_time = movie, screen, date_time
         locked.price = changes.get("price", locked.price)
         locked.save()
+        event_emit(event_type="show.changed", data=_show_data(locked))
     return locked

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "bookings",
     "tickets",
     "outbox",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -340,6 +341,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "tickets", "description": "The caller's tickets with their QR codes; the keys that sign them."},
         {"name": "check-in", "description": "The door: check tickets in, check-in lists for offline scanners."},
         {"name": "reports", "description": "Occupancy and revenue (staff)."},
+        {"name": "webhooks", "description": "Endpoints that receive signed events, and their delivery log (staff)."},
     ],
 }
 
@@ -431,6 +433,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {"outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS}}
 CELERY_TIMEZONE = TIME_ZONE
+
+# Webhooks: a receiver has WEBHOOKS_TIMEOUT_SECONDS to answer 2xx; failures are
+# retried with backoff and jitter, 30 s doubling up to 4 h, 15 attempts (about
+# a day); an endpoint that fails this many deliveries in a row is deactivated.
+# URLs must be https and outside any private network, except for development.
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 5)
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 15)
+WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 30)
+WEBHOOKS_RETRY_MAX_SECONDS = env_int("WEBHOOKS_RETRY_MAX_SECONDS", 4 * 3600)
+WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("WEBHOOKS_DISABLE_AFTER_FAILURES", 50)
+WEBHOOKS_ATTEMPT_RETENTION_DAYS = env_int("WEBHOOKS_ATTEMPT_RETENTION_DAYS", 30)
+WEBHOOKS_REQUIRE_HTTPS = env_bool("WEBHOOKS_REQUIRE_HTTPS", not DEBUG)
+WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 # "json": one JSON object a line, for log collectors; "text" for people.

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("bookings.urls")),
     path("", include("tickets.urls")),
+    path("", include("webhooks.urls")),
 ]

@@ -23,7 +23,8 @@ class Message(models.Model):
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=50)
-    recipient = models.EmailField()
+    # An e-mail address, or the id of a webhook endpoint: what the kind's handler delivers to.
+    recipient = models.CharField(max_length=254)
     data = models.JSONField(default=dict)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

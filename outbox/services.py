@@ -27,7 +27,7 @@ from core.db import after_commit
 from core.events import log_event
 
 from .models import Message
-from .registry import renderer_for
+from .registry import GiveUp, kind_of
 
 
 def reachable(recipient: str | None) -> TypeGuard[str]:
@@ -51,6 +51,21 @@ def message_enqueue(*, kind: str, key: str, recipient: str | None, data: dict[st
     )
     after_commit(lambda: dispatch(message.pk))
     return message
+
+
+def messages_enqueue(messages: list[Message]) -> None:
+    """Write several messages in one INSERT (e.g. one event to every webhook endpoint);
+    each is handed on once the current transaction commits."""
+    now = timezone.now()
+    for message in messages:
+        message.created_at = message.next_attempt_at = now
+    created = Message.objects.bulk_create(messages)
+
+    def dispatch_all() -> None:
+        for message in created:
+            dispatch(message.pk)
+
+    after_commit(dispatch_all)
 
 
 def dispatch(message_id: int) -> None:
@@ -86,17 +101,16 @@ def message_deliver(*, message_id: int) -> float | None:
         return None
     message = Message.objects.get(pk=message_id)
     try:
-        email = renderer_for(message.kind)(message.data)
-        if email is not None:
-            email.to = [message.recipient]
-            email.extra_headers["Message-ID"] = message_id_header(message.key)
-            email.send()
-    except Exception as exc:  # noqa: BLE001  # the mail server, the network or a renderer: keep the message
+        kind_of(message.kind).handler(message)
+    except GiveUp as exc:
+        _attempt_failed(message, exc, give_up=True)
+        return None
+    except Exception as exc:  # noqa: BLE001  # the mail server, the network, a receiver or a bug: keep the message
         return _attempt_failed(message, exc)
     Message.objects.filter(pk=message.pk).update(
         status=Message.Status.SENT, sent_at=timezone.now(), claimed_until=None, attempts=F("attempts") + 1
     )
-    log_event("outbox_sent", message_id=message.pk, kind=message.kind, skipped=email is None)
+    log_event("outbox_sent", message_id=message.pk, kind=message.kind)
     return None
 
 
@@ -105,16 +119,17 @@ def message_id_header(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
 
 
-def _attempt_failed(message: Message, exc: Exception) -> float | None:
+def _attempt_failed(message: Message, exc: Exception, *, give_up: bool = False) -> float | None:
     attempts = message.attempts + 1
     error = f"{exc.__class__.__name__}: {exc}"[:2000]
-    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+    retry = kind_of(message.kind).retry()
+    if give_up or attempts >= retry.attempts:
         Message.objects.filter(pk=message.pk).update(
             status=Message.Status.FAILED, attempts=attempts, last_error=error, claimed_until=None
         )
         log_event("outbox_failed", level=logging.ERROR, message_id=message.pk, kind=message.kind, error=error)
         return None
-    delay = min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1), settings.OUTBOX_RETRY_MAX_SECONDS)
+    delay = retry.delay(attempts)
     Message.objects.filter(pk=message.pk).update(
         attempts=attempts,
         last_error=error,
@@ -122,7 +137,7 @@ def _attempt_failed(message: Message, exc: Exception) -> float | None:
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
     )
     log_event("outbox_retry", level=logging.WARNING, message_id=message.pk, attempts=attempts, delay=delay, error=error)
-    return float(delay)
+    return delay
 
 
 def messages_sweep(*, limit: int = 500) -> int:

@@ -24,6 +24,7 @@ from bookings.models import Booking
 from core.db import after_commit, lock_wait_bounded
 from core.events import log_event
 from core.exceptions import Busy, NotFound
+from webhooks.services import event_emit
 
 from . import signing
 from .exceptions import (
@@ -153,6 +154,17 @@ def _check_in(
 def _record(booking: Booking, *, by: User, scanned_at: datetime, device: str, now: datetime) -> CheckIn:
     check_in = CheckIn.objects.create(booking=booking, scanned_at=scanned_at, recorded_at=now, by=by, device=device)
     _changed(booking, now)
+    event_emit(
+        event_type="checkin.created",
+        data={
+            "check_in": check_in.pk,
+            "ticket": booking.pk,
+            "show": booking.show_id,
+            "seat_label": booking.seat_label,
+            "checked_in_at": scanned_at,
+            "device": device,
+        },
+    )
     after_commit(
         lambda: log_event(
             "checked_in",

@@ -6,6 +6,7 @@ import asyncio
 import email
 import email.message
 import email.policy
+import http.server
 import os
 import select
 import shutil
@@ -205,8 +206,9 @@ class SMTPServer:
 class CeleryWorker:
     """A real Celery worker process (`celery -A config worker`), which a test may kill and start again."""
 
-    def __init__(self, environ: dict[str, str]) -> None:
+    def __init__(self, environ: dict[str, str], pool: tuple[str, ...] = ("--pool", "solo")) -> None:
         self.environ = environ
+        self.pool = pool
         self.dir = Path(tempfile.mkdtemp(prefix="celery-worker-"))
         self.process: subprocess.Popen | None = None
         self.starts = 0
@@ -217,7 +219,7 @@ class CeleryWorker:
 
     def start(self) -> None:
         self.starts += 1
-        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO"]
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", *self.pool, "--loglevel", "INFO"]
         command += [
             "--without-gossip",
             "--without-mingle",
@@ -255,3 +257,85 @@ class CeleryWorker:
     def close(self) -> None:
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class HTTPReceiver:
+    """A real HTTP server on a free port that records every request, as a webhook receiver would.
+
+    It answers the statuses in ``answers`` in turn, then 200; ``stall`` makes
+    it wait that many seconds before answering.
+    """
+
+    def __init__(self, answers: list[int] | None = None, stall: float = 0) -> None:
+        self.answers = list(answers or [])
+        self.stall = stall
+        self.requests: list[dict] = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802  # http.server's name
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(receiver.stall)
+                receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                status = receiver.answers.pop(0) if receiver.answers else 200
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"received" if status < 300 else b"not now")
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    def wait_for(self, count: int, timeout: float = 20) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while len(self.requests) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.requests
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def worker_environ(broker_url: str, **env: str) -> dict[str, str]:
+    """The environment of a worker process that shares this test's database, signing key and time zone."""
+    from django.conf import settings
+    from django.db import connection
+
+    from config.tests.test_settings import clean_environ
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+        database_url = (
+            f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    return clean_environ(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=database_url,
+        CELERY_BROKER_URL=broker_url,
+        TICKET_SIGNING_KEY=settings.TICKET_SIGNING_KEY,
+        DJANGO_TIME_ZONE=settings.TIME_ZONE,
+        **env,
+    )
+
+
+def use_broker(url: str | None) -> None:
+    """Point this process's Celery app at ``url``, dropping connections pooled for another broker."""
+    from config.celery import app
+
+    app.conf.broker_url = url
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None

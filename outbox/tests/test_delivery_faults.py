@@ -7,12 +7,9 @@ import time
 
 import icalendar
 import pytest
-from django.db import connection
 
-from config.celery import app as celery_app
-from config.tests.test_settings import clean_environ
 from conftest import client_for
-from core.tests.realservers import CeleryWorker, SMTPServer
+from core.tests.realservers import CeleryWorker, SMTPServer, worker_environ
 from outbox import services
 from outbox.models import Message
 
@@ -114,48 +111,17 @@ def test_no_message_for_a_booking_that_rolled_back(smtp, customer, show):
 # A real Celery worker and a real Redis broker
 
 
-def database_url() -> str:
-    """The test database, for the worker process."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def broker(redis_server, settings):
-    """The Celery app of this process pointed at a private redis-server."""
-    settings.CELERY_BROKER_URL = redis_server.url
-    use_broker(redis_server.url)
-    yield redis_server
-    use_broker(None)
-
-
-def use_broker(url: str | None) -> None:
-    """Point the app's publishing at ``url``, dropping connections pooled for another broker."""
-    celery_app.conf.broker_url = url
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def worker(broker, smtp, settings):
     process = CeleryWorker(
-        clean_environ(
-            DJANGO_SETTINGS_MODULE="config.settings",
-            DATABASE_URL=database_url(),
-            CELERY_BROKER_URL=broker.url,
-            TICKET_SIGNING_KEY=settings.TICKET_SIGNING_KEY,
+        worker_environ(
+            broker.url,
             DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
             DJANGO_EMAIL_HOST="127.0.0.1",
             DJANGO_EMAIL_PORT=str(smtp.port),
             DJANGO_EMAIL_TIMEOUT="60",
             OUTBOX_RETRY_BASE_SECONDS="1",
             OUTBOX_CLAIM_SECONDS=str(CLAIM_SECONDS),
-            DJANGO_TIME_ZONE=settings.TIME_ZONE,
         )
     )
     process.start()

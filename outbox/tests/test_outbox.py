@@ -127,8 +127,8 @@ def test_a_cancellation_is_told_by_email(auth_client, show, committed):
 def test_a_delivery_that_fails_is_retried_with_backoff_then_marked_failed(user, settings, clock):
     settings.OUTBOX_MAX_ATTEMPTS, settings.OUTBOX_RETRY_BASE_SECONDS = 3, 10
 
-    def broken(data):
-        raise ZeroDivisionError("a renderer's bug")
+    def broken(message):
+        raise ZeroDivisionError("a handler's bug")
 
     registry.register("broken", broken)
     message = services.message_enqueue(kind="broken", key="broken:1", recipient=user.email, data={})

@@ -1,0 +1,71 @@
+from rest_framework import serializers
+
+from . import services
+from .models import EVENT_TYPES, Attempt, Endpoint
+
+
+class EndpointSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=[t for t in EVENT_TYPES if t != "ping"]),
+        min_length=1,
+        help_text="The event types to receive.",
+    )
+
+    class Meta:
+        model = Endpoint
+        fields = [
+            "id",
+            "url",
+            "description",
+            "events",
+            "active",
+            "created_at",
+            "consecutive_failures",
+            "deactivated_reason",
+        ]
+        read_only_fields = ["id", "created_at", "consecutive_failures", "deactivated_reason"]
+
+    def validate_url(self, url: str) -> str:
+        services.endpoint_check_url(url)
+        return url
+
+    def validate_events(self, events: list[str]) -> list[str]:
+        return sorted(set(events))
+
+    def update(self, instance, validated_data):
+        if validated_data.get("active") and not instance.active:
+            # Turned on again by staff: the count of failures starts over.
+            instance.consecutive_failures, instance.deactivated_reason = 0, ""
+        return super().update(instance, validated_data)
+
+
+class EndpointCreatedSerializer(EndpointSerializer):
+    secret = serializers.CharField(
+        read_only=True, help_text="Shown once, in this answer: the key that signs every delivery (Standard Webhooks)."
+    )
+
+    class Meta(EndpointSerializer.Meta):
+        fields = [*EndpointSerializer.Meta.fields, "secret"]
+
+
+class PingSerializer(serializers.Serializer):
+    event = serializers.CharField(help_text="The id of the test event, as in its webhook-id header.")
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    succeeded = serializers.BooleanField()
+
+    class Meta:
+        model = Attempt
+        fields = [
+            "id",
+            "event_id",
+            "event_type",
+            "created_at",
+            "status_code",
+            "duration_ms",
+            "response",
+            "error",
+            "succeeded",
+        ]
+        read_only_fields = fields
