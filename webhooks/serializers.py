@@ -4,7 +4,7 @@ from . import services
 from .models import EVENT_TYPES, Attempt, Endpoint
 
 
-class EndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(serializers.ModelSerializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=[t for t in EVENT_TYPES if t != "ping"]),
         min_length=1,
@@ -39,20 +39,20 @@ class EndpointSerializer(serializers.ModelSerializer):
         return super().update(instance, validated_data)
 
 
-class EndpointCreatedSerializer(EndpointSerializer):
+class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
     secret = serializers.CharField(
         read_only=True, help_text="Shown once, in this answer: the key that signs every delivery (Standard Webhooks)."
     )
 
-    class Meta(EndpointSerializer.Meta):
-        fields = [*EndpointSerializer.Meta.fields, "secret"]
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
 
 
-class PingSerializer(serializers.Serializer):
+class WebhookPingSerializer(serializers.Serializer):
     event = serializers.CharField(help_text="The id of the test event, as in its webhook-id header.")
 
 
-class AttemptSerializer(serializers.ModelSerializer):
+class WebhookAttemptSerializer(serializers.ModelSerializer):
     succeeded = serializers.BooleanField()
 
     class Meta:

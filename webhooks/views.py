@@ -8,7 +8,12 @@ from core.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404
 
 from . import services
 from .models import Endpoint
-from .serializers import AttemptSerializer, EndpointCreatedSerializer, EndpointSerializer, PingSerializer
+from .serializers import (
+    WebhookAttemptSerializer,
+    WebhookEndpointCreatedSerializer,
+    WebhookEndpointSerializer,
+    WebhookPingSerializer,
+)
 
 TAGS = ["webhooks"]
 
@@ -18,24 +23,26 @@ STAFF = {401: ERROR_401, 403: ERROR_403}
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Webhook endpoints (staff)", responses={200: EndpointSerializer(many=True), **STAFF}, tags=TAGS
+        summary="Webhook endpoints (staff)", responses={200: WebhookEndpointSerializer(many=True), **STAFF}, tags=TAGS
     ),
     retrieve=extend_schema(
-        summary="One webhook endpoint (staff)", responses={200: EndpointSerializer, 404: ERROR_404, **STAFF}, tags=TAGS
+        summary="One webhook endpoint (staff)",
+        responses={200: WebhookEndpointSerializer, 404: ERROR_404, **STAFF},
+        tags=TAGS,
     ),
     create=extend_schema(
         summary="Subscribe a URL to events (staff); the answer shows the signing secret, once",
-        responses={201: EndpointCreatedSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403},
+        responses={201: WebhookEndpointCreatedSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403},
         tags=TAGS,
     ),
     update=extend_schema(
         summary="Change a webhook endpoint (staff)",
-        responses={200: EndpointSerializer, 400: ERROR_400, 404: ERROR_404, **STAFF},
+        responses={200: WebhookEndpointSerializer, 400: ERROR_400, 404: ERROR_404, **STAFF},
         tags=TAGS,
     ),
     partial_update=extend_schema(
         summary="Change a webhook endpoint, e.g. turn it on again (staff)",
-        responses={200: EndpointSerializer, 400: ERROR_400, 404: ERROR_404, **STAFF},
+        responses={200: WebhookEndpointSerializer, 400: ERROR_400, 404: ERROR_404, **STAFF},
         tags=TAGS,
     ),
     destroy=extend_schema(
@@ -46,20 +53,20 @@ STAFF = {401: ERROR_401, 403: ERROR_403}
 )
 class EndpointViewSet(viewsets.ModelViewSet):
     permission_classes = [permissions.IsAdminUser]
-    serializer_class = EndpointSerializer
+    serializer_class = WebhookEndpointSerializer
     queryset = Endpoint.objects.all()
     lookup_value_regex = ID_PATTERN
 
     def create(self, request, *args, **kwargs):
-        serializer = EndpointSerializer(data=request.data)
+        serializer = WebhookEndpointSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         endpoint = serializer.save()
-        return Response(EndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+        return Response(WebhookEndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Send a test event (type ping) to this endpoint (staff)",
         request=None,
-        responses={202: PingSerializer, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        responses={202: WebhookPingSerializer, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
         tags=TAGS,
     )
     @action(detail=True, methods=["post"])
@@ -69,11 +76,11 @@ class EndpointViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         summary="The latest delivery attempts to this endpoint, newest first (staff)",
-        responses={200: AttemptSerializer(many=True), 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        responses={200: WebhookAttemptSerializer(many=True), 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
         tags=TAGS,
     )
     @action(detail=True, methods=["get"])
     def attempts(self, request, pk=None):
         endpoint = self.get_object()
         page = self.paginate_queryset(endpoint.attempts.order_by("-created_at", "-id"))
-        return self.get_paginated_response(AttemptSerializer(page, many=True).data)
+        return self.get_paginated_response(WebhookAttemptSerializer(page, many=True).data)

@@ -326,3 +326,22 @@ def test_the_admin_shows_a_new_endpoints_secret_once(admin_client_factory, staff
     endpoint = Endpoint.objects.get()
     assert endpoint.secret in page.content.decode()
     assert endpoint.secret not in admin.get(f"/admin/webhooks/endpoint/{endpoint.pk}/change/").content.decode()
+
+
+def test_the_documented_receiver_code_verifies_a_real_delivery_and_refuses_a_forgery(
+    auth_client, show, receiver, committed
+):
+    from scripts.webhook_receiver import InvalidSignature, verify
+
+    endpoint = subscribe(receiver.url)
+    with committed():
+        book(auth_client, show)
+    (request,) = receiver.requests
+
+    assert verify(endpoint.secret, request["headers"], request["body"])["type"] == "booking.created"
+    with pytest.raises(InvalidSignature, match="no signature matches"):
+        verify(endpoint.secret, request["headers"], request["body"] + b" ")
+    with pytest.raises(InvalidSignature, match="too old"):
+        verify(
+            endpoint.secret, request["headers"], request["body"], now=int(request["headers"]["webhook-timestamp"]) + 301
+        )
