@@ -67,8 +67,11 @@ def check_url(url: str) -> str:
         raise Refused("The URL must be http(s)://host/...")
     if settings.WEBHOOKS_REQUIRE_HTTPS and parts.scheme != "https":
         raise Refused("The URL must be https.")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    addresses = {str(info[4][0]) for info in socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)}
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)}
+    except (UnicodeError, ValueError) as exc:  # a port out of range, a label IDNA can not encode
+        raise Refused(f"The URL's host or port is not valid: {exc}") from exc
     if not settings.WEBHOOKS_ALLOW_PRIVATE_URLS:
         for address in sorted(addresses):
             ip = ipaddress.ip_address(address.split("%")[0])

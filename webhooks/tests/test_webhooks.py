@@ -345,3 +345,13 @@ def test_the_documented_receiver_code_verifies_a_real_delivery_and_refuses_a_for
         verify(
             endpoint.secret, request["headers"], request["body"], now=int(request["headers"]["webhook-timestamp"]) + 301
         )
+
+
+@pytest.mark.parametrize(
+    "url", ["https://" + "a" * 64 + ".example.com/", "https://example.com:99999/", "https://nowhere.invalid/"]
+)
+def test_urls_that_can_not_be_called_are_a_400(staff_client, url):
+    response = staff_client.post("/webhooks/", {"url": url, "events": ["ping"]}, format="json")
+
+    assert response.status_code == 400
+    assert "url" in response.json()
