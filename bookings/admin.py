@@ -1,7 +1,9 @@
-from django.contrib import admin, messages
+from functools import partial
+
+from django.contrib import admin
 from django.utils import timezone
 
-from core.exceptions import ServiceError
+from core.admin import ReadOnlyAdmin, act_on_each
 
 from . import services
 from .models import Booking, Hold
@@ -49,35 +51,21 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel selected bookings")
     def cancel_bookings(self, request, queryset):
-        cancelled = 0
-        for booking_id in queryset.values_list("id", flat=True):
-            try:
-                services.booking_cancel(booking_id=booking_id, by=request.user, own_only=False)
-                cancelled += 1
-            except ServiceError as exc:
-                self.message_user(request, f"Booking {booking_id}: {exc.message}", messages.WARNING)
-        if cancelled:
-            self.message_user(request, f"Cancelled {cancelled} booking(s).", messages.SUCCESS)
+        calls = [
+            (f"Booking {pk}", partial(services.booking_cancel, booking_id=pk, by=request.user, own_only=False))
+            for pk in queryset.values_list("id", flat=True)
+        ]
+        act_on_each(self, request, calls, "Cancelled {n} booking(s).")
 
 
 @admin.register(Hold)
-class HoldAdmin(admin.ModelAdmin):
+class HoldAdmin(ReadOnlyAdmin):
     """Holds per show, active and ended, read-only: customers make and end them."""
 
     list_display = ["id", "show", "user", "state", "seat_labels", "created_at", "expires_at", "extended"]
     list_filter = ["status", "show__screen", "show"]
     list_select_related = ["show__movie", "show__screen", "user"]
     search_fields = ["user__username", "show__movie__title", "=reference"]
-    readonly_fields = [field.name for field in Hold._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="status")
     def state(self, hold: Hold) -> str:

@@ -1,27 +1,19 @@
 from django.contrib import admin, messages
 
+from core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
-    """Every e-mail the service sent or will send; failed ones can be sent again."""
+class MessageAdmin(ReadOnlyAdmin):
+    """Every e-mail and webhook delivery the service made or will make; failed ones can be sent again."""
 
     list_display = ["id", "kind", "recipient", "status", "attempts", "created_at", "sent_at", "next_attempt_at"]
     list_filter = ["status", "kind", "created_at"]
     search_fields = ["recipient", "=key"]
-    readonly_fields = [field.name for field in Message._meta.fields]
     actions = ["send_again"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.action(description="Send selected failed messages again")
     def send_again(self, request, queryset):

@@ -5,7 +5,9 @@ Bookings' and shows' admins are extended here, not in their apps, because
 bookings and catalog know nothing of check-ins (apps import downwards only).
 """
 
-from django.contrib import admin, messages
+from functools import partial
+
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from bookings.admin import BookingAdmin
 from bookings.models import Booking
 from catalog.admin import ShowAdmin
 from catalog.models import Show
-from core.exceptions import ServiceError
+from core.admin import ReadOnlyAdmin, act_on_each
 
 from . import selectors, services
 from .models import CheckIn
@@ -30,13 +32,6 @@ class CheckedInFilter(admin.SimpleListFilter):
         if self.value() in ("yes", "no"):
             return queryset.filter(checked_in_at__isnull=self.value() == "no")
         return queryset
-
-
-def report(model_admin: admin.ModelAdmin, request, done: int, verb: str, failures: list[str]) -> None:
-    for failure in failures:
-        model_admin.message_user(request, failure, messages.WARNING)
-    if done:
-        model_admin.message_user(request, f"{verb} {done} ticket(s).", messages.SUCCESS)
 
 
 admin.site.unregister(Booking)
@@ -59,26 +54,20 @@ class TicketBookingAdmin(BookingAdmin):
 
     @admin.action(description="Check selected tickets in")
     def check_in(self, request, queryset):
-        done, failures = 0, []
-        for booking_id, code in queryset.values_list("id", "code"):
-            try:
-                services.check_in_create(code=code, by=request.user, device="admin")
-                done += 1
-            except ServiceError as exc:
-                failures.append(f"Ticket {booking_id}: {exc.message}")
-        report(self, request, done, "Checked in", failures)
+        calls = [
+            (f"Ticket {pk}", partial(services.check_in_create, code=code, by=request.user, device="admin"))
+            for pk, code in queryset.values_list("id", "code")
+        ]
+        act_on_each(self, request, calls, "Checked in {n} ticket(s).")
 
     @admin.action(description="Undo the check-in of selected tickets")
     def undo_check_in(self, request, queryset):
-        done, failures = 0, []
         active = CheckIn.objects.filter(booking__in=queryset.values("id"), ended_at__isnull=True)
-        for check_in_id, booking_id in active.values_list("id", "booking_id"):
-            try:
-                services.check_in_undo(check_in_id=check_in_id, by=request.user)
-                done += 1
-            except ServiceError as exc:
-                failures.append(f"Ticket {booking_id}: {exc.message}")
-        report(self, request, done, "Undid the check-in of", failures)
+        calls = [
+            (f"Ticket {booking_id}", partial(services.check_in_undo, check_in_id=pk, by=request.user))
+            for pk, booking_id in active.values_list("id", "booking_id")
+        ]
+        act_on_each(self, request, calls, "Undid the check-in of {n} ticket(s).")
 
 
 admin.site.unregister(Show)
@@ -99,32 +88,19 @@ class ShowCheckInAdmin(ShowAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(ReadOnlyAdmin):
     """Every scan that let someone in, and the ones undone or replaced: read-only, the door's history."""
 
     list_display = ["id", "booking", "scanned_at", "by", "device", "recorded_at", "ended_at", "end_reason", "ended_by"]
     list_filter = ["end_reason", "booking__show__date_time", "booking__show"]
     list_select_related = ["booking__show__movie", "booking__show__screen", "by", "ended_by"]
     search_fields = ["=booking__id", "=booking__code", "by__username", "device"]
-    readonly_fields = [field.name for field in CheckIn._meta.fields]
     actions = ["undo"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.action(description="Undo selected check-ins")
     def undo(self, request, queryset):
-        done, failures = 0, []
-        for check_in_id in queryset.filter(ended_at__isnull=True).values_list("id", flat=True):
-            try:
-                services.check_in_undo(check_in_id=check_in_id, by=request.user)
-                done += 1
-            except ServiceError as exc:
-                failures.append(f"Check-in {check_in_id}: {exc.message}")
-        report(self, request, done, "Undid the check-in of", failures)
+        calls = [
+            (f"Check-in {pk}", partial(services.check_in_undo, check_in_id=pk, by=request.user))
+            for pk in queryset.filter(ended_at__isnull=True).values_list("id", flat=True)
+        ]
+        act_on_each(self, request, calls, "Undid the check-in of {n} ticket(s).")

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db import models
 
+from core.admin import ReadOnlyAdmin
 from outbox.services import message_send_again
 
 from . import services
@@ -40,20 +41,13 @@ class EndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(ReadOnlyAdmin):
     """Every delivery attempt, with what the receiver answered; an event can be sent again."""
 
     list_display = ["created_at", "endpoint", "event_type", "event_id", "status_code", "duration_ms", "error"]
     list_filter = ["event_type", "status_code", "endpoint"]
     search_fields = ["=event_id"]
-    readonly_fields = [field.name for field in Attempt._meta.fields]
     actions = ["send_again"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.action(description="Send the events of selected attempts again")
     def send_again(self, request, queryset):
