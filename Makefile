@@ -31,11 +31,16 @@ worker: $(STAMP)
 	$(BIN)/celery -A config worker --beat --loglevel INFO
 
 # Swagger UI and the admin clicked through in headless Chromium (apt-get install chromium).
-e2e: $(STAMP)
+# axe-core (accessibility checks in the browser tests) comes from npm, pinned in e2e/axe.
+AXE := e2e/axe/node_modules/axe-core/axe.min.js
+$(AXE): e2e/axe/package.json e2e/axe/package-lock.json
+	npm ci --prefix e2e/axe --no-audit --no-fund
+
+e2e: $(STAMP) $(AXE)
 	REQUIRE_E2E=1 $(BIN)/pytest e2e
 
 # The same browser tests, saving the documentation's pictures to docs/img/.
-screenshots: $(STAMP)
+screenshots: $(STAMP) $(AXE)
 	REQUIRE_E2E=1 SCREENSHOT_DIR=docs/img $(BIN)/pytest e2e
 
 lint: $(STAMP)

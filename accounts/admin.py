@@ -52,6 +52,3 @@ class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
-
-
-admin.site.login_form = LockoutAdminAuthenticationForm

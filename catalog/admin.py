@@ -1,10 +1,14 @@
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import models
 from django.db.models import Sum
+from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from core.exceptions import ServiceError
 
@@ -128,9 +132,21 @@ class ScreenAdmin(admin.ModelAdmin):
         obj.pk, obj.capacity = saved.pk, saved.capacity
 
 
+class RepeatForm(forms.Form):
+    days = forms.IntegerField(min_value=1, max_value=60, initial=7, label="For the next N days")
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=[(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only on these weekdays (none ticked: every day).",
+    )
+
+
 @admin.register(Show)
 class ShowAdmin(admin.ModelAdmin):
     form = ShowAdminForm
+    actions = ["repeat"]
     list_display = ["movie", "screen", "date_time", "price", "booked_seats", "available_seats", "occupancy", "revenue"]
     list_filter = ["date_time", "screen", "movie"]
     list_select_related = ["movie", "screen"]
@@ -168,3 +184,34 @@ class ShowAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.pk = save_show(form).pk
+
+    @admin.action(description="Repeat selected shows daily…")
+    def repeat(self, request, queryset):
+        """Ask for the days (an intermediate page), then schedule each show again on each of
+        them through show_repeat; one message reports what was created and what was skipped."""
+        form = RepeatForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Repeat shows daily",
+                "shows": queryset.select_related("movie", "screen"),
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/catalog/show/repeat.html", context)
+        created, skipped = 0, []
+        weekdays = set(form.cleaned_data["weekdays"])
+        for show in queryset.select_related("movie", "screen"):
+            first = timezone.localdate(show.date_time)
+            dates = [first + timedelta(days=n) for n in range(1, form.cleaned_data["days"] + 1)]
+            made, missed = services.show_repeat(
+                show=show, dates=[d for d in dates if not weekdays or d.weekday() in weekdays]
+            )
+            created += len(made)
+            skipped += [f"{show.movie.title} on {day:%a %d %b}: {why}" for day, why in missed]
+        summary = f"Created {created} show(s)."
+        if skipped:
+            summary += f" Skipped {len(skipped)}: " + "; ".join(skipped)
+        self.message_user(request, summary, messages.WARNING if skipped else messages.SUCCESS)
+        return None

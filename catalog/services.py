@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 
+from core.exceptions import ServiceError
 from webhooks.services import event_emit
 
 from .exceptions import HasBookings, ScheduleConflict
@@ -340,3 +341,29 @@ def show_update(*, show: Show, **changes: Any) -> Show:
         locked.save()
         event_emit(event_type="show.changed", data=_show_data(locked))
     return locked
+
+
+def show_repeat(*, show: Show, dates: Iterable[date]) -> tuple[list[Show], list[tuple[date, str]]]:
+    """Schedule ``show`` again on each of ``dates``, at the same local time, in the same
+    screen at the same prices. Each date is scheduled on its own (show_schedule's rules
+    and lock): a date in the past or one that would overlap another show is skipped, with
+    the reason, and the others are created. Returns (created, skipped)."""
+    created: list[Show] = []
+    skipped: list[tuple[date, str]] = []
+    at = timezone.localtime(show.date_time).time()
+    for day in dates:
+        when = timezone.make_aware(datetime.combine(day, at))
+        if when <= timezone.now():
+            skipped.append((day, "it would start in the past"))
+            continue
+        try:
+            created.append(
+                show_schedule(
+                    movie=show.movie, screen=show.screen, date_time=when, price=show.price, tier_prices=show.tier_prices
+                )
+            )
+        except ServiceError as exc:
+            skipped.append((day, exc.message))
+        except ValidationError as exc:
+            skipped.append((day, " ".join(exc.messages)))
+    return created, skipped

@@ -81,7 +81,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 PUBLIC_DOCS = env_bool("DJANGO_PUBLIC_DOCS", True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The box office's templates come first: they override the admin's own.
+    "backoffice.apps.BackofficeConfig",
+    "backoffice.apps.CinemaAdminConfig",  # django.contrib.admin, with the cinema's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

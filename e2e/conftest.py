@@ -77,3 +77,25 @@ def screenshot():
             target.screenshot(path=str(Path(folder) / f"{name}.png"))
 
     return save
+
+
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = ("serious", "critical")
+
+
+def assert_accessible(page) -> None:
+    """axe-core on the page as it is now: no serious or critical violations.
+
+    axe-core comes from npm (e2e/axe/package.json; `make e2e` installs it).
+    Without it the test skips, or fails under REQUIRE_E2E=1 (CI)."""
+    if not AXE.exists():
+        if os.environ.get("REQUIRE_E2E") == "1":
+            pytest.fail(f"REQUIRE_E2E=1 but axe-core is not installed: npm ci --prefix {AXE.parents[2]}")
+        pytest.skip("needs axe-core: npm ci --prefix e2e/axe (make e2e does it)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    found = [v for v in results["violations"] if v["impact"] in SERIOUS]
+    assert not found, "\n".join(
+        f"{v['impact']}: {v['id']} ({v['help']}) at {[node['target'] for node in v['nodes']][:5]}" for v in found
+    )

@@ -295,12 +295,14 @@ def test_door_staff_can_not_use_the_staff_api_reports_or_others_bookings(door_cl
     assert door_client.get(f"/purchases/{ticket.reference}/tickets/").status_code == 404
 
 
-def test_door_staff_can_not_sign_in_to_the_admin(door_user):
+def test_door_staff_reach_only_the_admins_door_page(door_user):
     from django.test import Client
 
     client = Client()
     client.force_login(door_user)
-    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/door/").status_code == 200
+    for page in ("/admin/bookings/booking/", "/admin/catalog/show/", "/admin/accounts/user/", "/admin/programme/"):
+        assert client.get(page).status_code in (302, 403), page
 
 
 def test_the_permission_alone_makes_door_staff(user, ticket):

@@ -1,0 +1,161 @@
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User
+from bookings.tests.factories import make_booking
+from catalog.models import Show
+from catalog.tests.factories import make_movie, make_screen, make_show
+from conftest import PASSWORD
+from tickets.models import CheckIn
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(admin_client_factory, staff_user) -> Client:
+    return admin_client_factory(staff_user)
+
+
+@pytest.fixture
+def door_client(db) -> Client:
+    user = User.objects.create_user(username="dora", password=PASSWORD)
+    group, _ = Group.objects.get_or_create(name="Door staff")
+    group.permissions.add(Permission.objects.get(codename="check_in", content_type__app_label="tickets"))
+    user.groups.add(group)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def later_today(hours: int = 2) -> datetime:
+    """A time later today, or just after now when the day is nearly over."""
+    soon = timezone.localtime() + timedelta(hours=hours)
+    return soon if soon.date() == timezone.localdate() else timezone.localtime() + timedelta(minutes=5)
+
+
+def test_the_admin_carries_the_cinemas_name(admin_client, settings):
+    settings.CINEMA_NAME = "Kino Kosmos"
+
+    page = admin_client.get("/admin/").content.decode()
+
+    assert "Kino Kosmos box office" in page
+    assert "<title>Today | Kino Kosmos</title>" in page
+    assert "Django administration" not in page
+
+
+def test_the_front_page_shows_todays_shows_and_sales(admin_client, user):
+    show = make_show(make_movie(title="Orbit of Ash"), date_time=later_today(), total_seats=40)
+    for seat in (1, 2, 3):
+        make_booking(user=user, show=show, seat_number=seat)
+    make_booking(user=user, show=show, seat_number=4, status="cancelled", cancelled_at=timezone.now())
+
+    page = admin_client.get("/admin/").content.decode()
+
+    assert "Orbit of Ash" in page
+    assert "3 / 40" in page
+    assert 'aria-label="3 of 40 seats sold"' in page
+    assert "<strong>3</strong> tickets sold today" in page
+    assert "<strong>30.00 EUR</strong> taken today" in page
+    assert "<strong>1</strong> cancelled today" in page
+    assert f"/admin/catalog/show/{show.pk}/change/" in page
+
+
+def test_the_programme_board_draws_each_screens_day(admin_client):
+    day = timezone.localdate() + timedelta(days=2)
+    one, two = make_screen(50, name="Screen One"), make_screen(50, name="Screen Two")
+    movie = make_movie(title="Metropolis", duration_minutes=120)
+    start = timezone.make_aware(datetime.combine(day, time(18, 0)))
+    make_show(movie, screen=one, date_time=start)
+    make_show(movie, screen=two, date_time=start + timedelta(hours=3))
+
+    page = admin_client.get("/admin/programme/", {"day": day.isoformat()}).content.decode()
+
+    assert "Screen One" in page
+    assert "Screen Two" in page
+    assert page.count('class="block"') == 2
+    # 18:00 on a 09:00-24:00 board is 60 % in; two hours of fifteen are 13.333 % wide.
+    assert "left: 60.000%; width: 13.333%;" in page
+    assert "18:00 Metropolis" in page
+    assert "until 20:00" in page
+    week = admin_client.get("/admin/programme/", {"day": day.isoformat(), "week": "on"}).content.decode()
+    assert week.count("<section") == 7
+    assert admin_client.get("/admin/programme/", {"day": "not a day"}).status_code == 200
+
+
+def test_door_staff_use_the_door_page_and_see_nothing_else(door_client, user):
+    show = make_show(make_movie(title="Metropolis"), starts_in=timedelta(minutes=30))
+    ticket = make_booking(user=user, show=show, seat_number=7)
+
+    index = door_client.get("/admin/").content.decode()
+    admitted = door_client.post("/admin/door/", {"code": ticket.code.lower()}).content.decode()
+    again = door_client.post("/admin/door/", {"code": ticket.code}).content.decode()
+
+    assert "Door: check tickets in" in index
+    assert "Programme board" not in index
+    assert "In: seat A7" in admitted
+    assert "Not in: This ticket was already checked in" in again
+    assert "already_checked_in" in again
+    assert CheckIn.objects.get().by.username == "dora"
+    assert door_client.get("/admin/programme/").status_code == 403
+    assert door_client.get("/admin/bookings/booking/").status_code in (302, 403)
+    assert door_client.get("/admin/catalog/show/").status_code in (302, 403)
+
+
+def test_customers_can_not_enter_the_admin(user):
+    client = Client()
+    client.force_login(user)
+
+    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/door/").status_code == 302
+
+
+def test_repeating_a_show_daily_creates_the_free_days_and_reports_the_conflict(admin_client):
+    movie = make_movie(title="Metropolis", duration_minutes=100)
+    screen = make_screen(50, name="Screen One")
+    first = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(20, 0)))
+    show = make_show(movie, screen=screen, date_time=first)
+    blocker = make_show(make_movie(title="Orbit"), screen=screen, date_time=first + timedelta(days=3, minutes=-30))
+
+    ask = admin_client.post("/admin/catalog/show/", {"action": "repeat", "_selected_action": [show.pk]})
+    done = admin_client.post(
+        "/admin/catalog/show/",
+        {"action": "repeat", "_selected_action": [show.pk], "days": 6, "apply": "Schedule"},
+        follow=True,
+    )
+
+    assert "For the next N days" in ask.content.decode()
+    assert Show.objects.filter(movie=movie).count() == 1 + 5
+    page = done.content.decode()
+    assert "Created 5 show(s). Skipped 1: Metropolis on" in page
+    assert blocker.movie.title != "Metropolis"
+    times = {timezone.localtime(s.date_time).time() for s in Show.objects.filter(movie=movie)}
+    assert times == {time(20, 0)}
+
+
+def test_repeating_on_chosen_weekdays_only(admin_client):
+    show = make_show(
+        make_movie(),
+        date_time=timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(15, 0))),
+    )
+
+    admin_client.post(
+        "/admin/catalog/show/",
+        {"action": "repeat", "_selected_action": [show.pk], "days": 14, "weekdays": [5, 6], "apply": "Schedule"},
+    )
+
+    repeats = Show.objects.exclude(pk=show.pk)
+    assert repeats.count() == 4
+    assert {timezone.localtime(s.date_time).weekday() for s in repeats} == {5, 6}
+
+
+def test_a_bad_repeat_form_asks_again(admin_client, show):
+    page = admin_client.post(
+        "/admin/catalog/show/", {"action": "repeat", "_selected_action": [show.pk], "days": 0, "apply": "Schedule"}
+    )
+
+    assert "Ensure this value is greater than or equal to 1" in page.content.decode()
+    assert Show.objects.count() == 1
