@@ -5,10 +5,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import models
 from django.db.models import Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from core.exceptions import ServiceError
 
@@ -28,12 +30,23 @@ def refusals_as_form_errors():
         raise forms.ValidationError(exc.message) from exc
 
 
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time inputs, each with its own accessible name: the field's
+    label points at the date input only, which leaves the time input unnamed."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.widgets[0].attrs["aria-label"] = "Date"
+        self.widgets[1].attrs["aria-label"] = "Time"
+
+
 class ShowAdminForm(forms.ModelForm):
     """Checks the scheduling rules (overlaps, the past, booked seats) as the API does."""
 
     class Meta:
         model = Show
         fields = SHOW_FIELDS
+        widgets = {"date_time": LabelledSplitDateTime()}
 
     def clean(self):
         super().clean()
@@ -125,7 +138,26 @@ class ScreenAdmin(admin.ModelAdmin):
     form = ScreenAdminForm
     list_display = ["name", "capacity"]
     search_fields = ["name"]
-    readonly_fields = ["capacity"]
+    readonly_fields = ["capacity", "drawing"]
+
+    class Media:
+        css = {"all": ["catalog/admin/seat_grid.css"]}
+        js = ["catalog/admin/layout_preview.js"]
+
+    @admin.display(description="seats")
+    def drawing(self, screen: Screen) -> str:
+        """The layout drawn (by layout_preview.js, from the field as it is edited), and whether it may change."""
+        frozen = ""
+        if screen.pk is not None:
+            shows = {seat["show"] for seat in services.occupied_seats(Show.objects.filter(screen=screen))}
+            if shows:
+                frozen = format_html(
+                    '<p class="layout-frozen"><strong>The layout is frozen:</strong> {} show(s) in this screen '
+                    "have sold or held seats. Rename the screen freely; change its rows once those shows are over "
+                    "or their seats are free.</p>",
+                    len(shows),
+                )
+        return format_html('{}<div id="layout-preview" aria-live="polite"></div>', frozen)
 
     def save_model(self, request, obj, form, change):
         saved = services.screen_save(screen=obj if change else Screen(), name=obj.name, layout=obj.layout)

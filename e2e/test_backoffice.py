@@ -124,3 +124,49 @@ def test_door_staff_check_a_ticket_in_on_the_door_page(page, user, screenshot):
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         assert_accessible(page)
+
+
+def test_editing_a_layout_redraws_the_screen_and_a_sold_screen_says_it_is_frozen(staff_page, user, screenshot):
+    page = staff_page
+    screen = make_screen(
+        name="Screen 4", layout=[{"row": "A", "seats": 6}, {"row": "B", "seats": 8, "tier": "premium"}]
+    )
+
+    page.goto(f"/admin/catalog/screen/{screen.pk}/change/")
+    preview = page.locator("#layout-preview")
+    assert preview.locator(".seat").count() == 14
+    assert preview.locator(".seat.tier-premium").count() == 8
+    page.fill("#id_layout", '[{"row": "A", "seats": 10, "blocked": [1, 10]}, {"row": "B", "seats": 10}]')
+    assert preview.locator(".seat").count() == 20
+    assert preview.locator(".seat.blocked").count() == 2
+    assert preview.locator(".seat-grid").get_attribute("aria-label") == "2 rows, 18 seats"
+    assert_accessible(page)
+    screenshot(page, "admin-screen")
+
+    make_booking(user=user, show=make_show(make_movie(), screen=screen, starts_in=timedelta(days=1)), seat_number=3)
+    page.reload()
+    assert "The layout is frozen" in page.locator(".layout-frozen").inner_text()
+
+
+def test_a_shows_page_shows_its_seats_after_a_booking_and_a_check_in(staff_page, user, screenshot):
+    page = staff_page
+    show = make_show(
+        make_movie(title="Metropolis"), screen=make_screen(60, name="Screen 5"), starts_in=timedelta(minutes=40)
+    )
+    booked = make_booking(user=user, show=show, seat_number=14)
+    entering = make_booking(user=user, show=show, seat_number=15)
+    page.goto("/admin/door/")
+    page.fill("#id_code", entering.code)
+    page.click("input[type=submit]")
+    page.locator(".answer.ok").wait_for()
+
+    page.goto(f"/admin/catalog/show/{show.pk}/change/")
+    grid = page.locator(".seat-grid-row .seat")
+    assert grid.count() == 60
+    assert page.locator(".seat-grid-row .seat.booked").count() == 1
+    assert page.locator(".seat-grid-row .seat.checked_in").count() == 1
+    assert page.locator(".seat-grid-row .seat.booked").get_attribute("title").startswith(booked.seat_label)
+    assert "2 of 60 seats sold" in page.locator(".field-sales").inner_text()
+    assert "1 of 2 sold tickets checked in" in page.locator(".field-check_in_progress").inner_text()
+    assert_accessible(page)
+    screenshot(page, "admin-show")

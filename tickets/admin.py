@@ -7,10 +7,15 @@ bookings and catalog know nothing of check-ins (apps import downwards only).
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
+from bookings import selectors as bookings_selectors
 from bookings.admin import BookingAdmin
 from bookings.models import Booking
 from catalog.admin import ShowAdmin
@@ -75,7 +80,49 @@ admin.site.unregister(Show)
 
 @admin.register(Show)
 class ShowCheckInAdmin(ShowAdmin):
-    readonly_fields = [*ShowAdmin.readonly_fields, "check_in_progress"]
+    readonly_fields = [*ShowAdmin.readonly_fields, "check_in_progress", "seat_map", "sales"]
+
+    @admin.display(description="seats")
+    def seat_map(self, show: Show) -> str:
+        """The live seat map: free, held, booked, and checked in."""
+        if show.pk is None:
+            return "—"
+        seats = bookings_selectors.seat_map(show_id=show.pk)
+        inside = set(
+            CheckIn.objects.filter(booking__show=show, ended_at__isnull=True).values_list(
+                "booking__seat_number", flat=True
+            )
+        )
+        legend: dict[str, int] = {}
+        for row in seats["layout"]:
+            for seat in row["seats"]:
+                if seat["seat_number"] in inside:
+                    seat["status"] = "checked_in"
+                legend[seat["status"]] = legend.get(seat["status"], 0) + 1
+        summary = ", ".join(f"{count} {state}" for state, count in legend.items())
+        return render_to_string(
+            "catalog/admin/seat_grid.html",
+            {"rows": seats["layout"], "legend": sorted(legend.items()), "summary": f"Seat map: {summary}"},
+        )
+
+    @admin.display(description="sales")
+    def sales(self, show: Show) -> str:
+        if show.pk is None:
+            return "—"
+        sold = Booking.objects.filter(Booking.sold(), show=show).aggregate(seats=Count("id"), revenue=Sum("price"))
+        url = reverse("admin:bookings_booking_changelist") + f"?show__id__exact={show.pk}"
+        return format_html(
+            '{} of {} seats sold ({}%), {} {} taken. <a href="{}">Its bookings</a> (cancel them there).',
+            sold["seats"],
+            show.total_seats,
+            round(100 * sold["seats"] / show.total_seats) if show.total_seats else 0,
+            f"{sold['revenue'] or 0:.2f}",
+            settings.CURRENCY,
+            url,
+        )
+
+    class Media:
+        css = {"all": ["catalog/admin/seat_grid.css"]}
 
     @admin.display(description="check-in")
     def check_in_progress(self, show: Show) -> str:

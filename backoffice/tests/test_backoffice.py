@@ -159,3 +159,20 @@ def test_a_bad_repeat_form_asks_again(admin_client, show):
 
     assert "Ensure this value is greater than or equal to 1" in page.content.decode()
     assert Show.objects.count() == 1
+
+
+def test_a_shows_page_draws_its_seats_with_their_states_and_sums_up_its_sales(admin_client, user):
+    show = make_show(make_movie(), starts_in=timedelta(minutes=30), total_seats=10)
+    make_booking(user=user, show=show, seat_number=1)
+    inside = make_booking(user=user, show=show, seat_number=2)
+    CheckIn.objects.create(booking=inside, scanned_at=timezone.now(), by=user)
+
+    page = admin_client.get(f"/admin/catalog/show/{show.pk}/change/").content.decode()
+
+    assert page.count('class="seat booked tier-') == 1
+    assert page.count('class="seat checked_in tier-') == 1
+    assert page.count('class="seat available tier-') == 8
+    assert 'aria-label="Seat map: 1 booked, 1 checked_in, 8 available"' in page
+    assert "2 of 10 seats sold (20%), 20.00 EUR taken." in page
+    assert f"/admin/bookings/booking/?show__id__exact={show.pk}" in page
+    assert "catalog/admin/seat_grid.css" in page
