@@ -6,15 +6,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from core.exceptions import ServiceError
 
 from . import services
+from .layouts import STANDARD
 from .models import Genre, Movie, Screen, Show
 from .selectors import occupied_seat_count, sold_filter
 
@@ -62,6 +65,54 @@ class ShowAdminForm(forms.ModelForm):
                     tier_prices=cleaned.get("tier_prices"),
                 )
         return cleaned
+
+
+class ShowPricesForm(ShowAdminForm):
+    """A show's page: one price field per tier of its screen's layout instead of JSON.
+
+    On a new show the screen is not chosen yet: every tier of any screen gets a
+    field, and a price for a tier the chosen screen lacks is refused on that field.
+    """
+
+    class Meta(ShowAdminForm.Meta):
+        fields = [name for name in SHOW_FIELDS if name != "tier_prices"]
+
+    @staticmethod
+    def tiers_of(show: Show | None) -> list[str]:
+        """The tiers priced on this show's page: its screen's, or every screen's for a new show."""
+        screens = [show.screen] if show is not None and show.pk else list(Screen.objects.all())
+        return sorted({tier for screen in screens for tier in screen.plan.tiers} - {STANDARD})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance.tier_prices if self.instance.pk else {}
+        self.tier_fields: dict[str, str] = {}
+        for tier in self.tiers_of(self.instance):
+            name = f"price_{tier}"
+            self.fields[name] = forms.DecimalField(
+                label=f"Price, {tier} seats",
+                required=False,
+                min_value=0,
+                max_digits=8,
+                decimal_places=2,
+                initial=current.get(tier),
+                help_text="Empty: the price above." + ("" if self.instance.pk else " Only for screens with this tier."),
+            )
+            self.tier_fields[tier] = name
+
+    def clean(self):
+        cleaned = self.cleaned_data
+        prices = {tier: cleaned[name] for tier, name in self.tier_fields.items() if cleaned.get(name) is not None}
+        screen = cleaned.get("screen")
+        if screen is not None:
+            for tier in [tier for tier in prices if tier not in screen.plan.tiers]:
+                self.add_error(self.tier_fields[tier], f"{screen.name} has no {tier} seats; leave this empty.")
+                del prices[tier]
+        cleaned["tier_prices"] = {tier: str(price) for tier, price in prices.items()}
+        try:
+            return super().clean()
+        except ValidationError as exc:  # the scheduling rules name tier_prices, which this form shows as fields
+            raise ValidationError(exc.messages) from exc
 
 
 class ScreenAdminForm(forms.ModelForm):
@@ -139,6 +190,7 @@ class ScreenAdmin(admin.ModelAdmin):
     list_display = ["name", "capacity"]
     search_fields = ["name"]
     readonly_fields = ["capacity", "drawing"]
+    fields = ["name", "drawing", "layout", "capacity"]
 
     class Media:
         css = {"all": ["catalog/admin/seat_grid.css"]}
@@ -157,7 +209,15 @@ class ScreenAdmin(admin.ModelAdmin):
                     "or their seats are free.</p>",
                     len(shows),
                 )
-        return format_html('{}<div id="layout-preview" aria-live="polite"></div>', frozen)
+        # The row editor and the drawing are filled in by layout_preview.js; without
+        # JavaScript the layout field (JSON) is all there is, and enough.
+        editor = mark_safe(  # noqa: S308  # a constant: nothing in it comes from a user
+            '<div id="layout-rows" hidden><table><caption>Rows, front to back (they write the layout field below)'
+            "</caption><thead><tr><th>Row</th><th>Places</th><th>Blocked places</th><th>Tier</th>"
+            '<th><span class="visually-hidden">Remove</span></th></tr></thead><tbody></tbody></table>'
+            '<button type="button" class="add-layout-row">Add a row</button></div>'
+        )
+        return format_html('{}{}<div id="layout-preview" aria-live="polite"></div>', frozen, editor)
 
     def save_model(self, request, obj, form, change):
         saved = services.screen_save(screen=obj if change else Screen(), name=obj.name, layout=obj.layout)
@@ -177,7 +237,7 @@ class RepeatForm(forms.Form):
 
 @admin.register(Show)
 class ShowAdmin(admin.ModelAdmin):
-    form = ShowAdminForm
+    form = ShowPricesForm
     actions = ["repeat"]
     list_display = ["movie", "screen", "date_time", "price", "booked_seats", "available_seats", "occupancy", "revenue"]
     list_filter = ["date_time", "screen", "movie"]
@@ -192,6 +252,17 @@ class ShowAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(booked=occupied_seat_count(), sold=Sum("bookings__price", filter=sold_filter()))
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The model's fields only: the tier price fields (get_fields) are the form's own.
+        if kwargs.get("fields") is not None:
+            kwargs["fields"] = [name for name in kwargs["fields"] if not name.startswith("price_")]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        at = fields.index("price") + 1
+        return [*fields[:at], *(f"price_{tier}" for tier in ShowPricesForm.tiers_of(obj)), *fields[at:]]
 
     @staticmethod
     def annotated(show: Show, name: str) -> Any:

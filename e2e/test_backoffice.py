@@ -136,12 +136,27 @@ def test_editing_a_layout_redraws_the_screen_and_a_sold_screen_says_it_is_frozen
     preview = page.locator("#layout-preview")
     assert preview.locator(".seat").count() == 14
     assert preview.locator(".seat.tier-premium").count() == 8
+
+    # Power users edit the JSON: the rows and the drawing follow.
     page.fill("#id_layout", '[{"row": "A", "seats": 10, "blocked": [1, 10]}, {"row": "B", "seats": 10}]')
     assert preview.locator(".seat").count() == 20
     assert preview.locator(".seat.blocked").count() == 2
     assert preview.locator(".seat-grid").get_attribute("aria-label") == "2 rows, 18 seats"
+    assert page.get_by_label("Row 1: blocked places").input_value() == "1, 10"
+
+    # Everyone else edits rows: the drawing and the JSON follow, and the save keeps it.
+    page.get_by_label("Row 2: places").fill("12")
+    page.get_by_role("button", name="Add a row").click()
+    page.get_by_label("Row 3: tier").fill("premium")
+    assert preview.locator(".seat-grid").get_attribute("aria-label") == "3 rows, 32 seats"
+    assert preview.locator(".seat.tier-premium").count() == 12
     assert_accessible(page)
     screenshot(page, "admin-screen")
+    page.click("input[name=_continue]")
+    page.locator(".messagelist .success").wait_for()
+    screen.refresh_from_db()
+    assert screen.layout[1:] == [{"row": "B", "seats": 12}, {"row": "C", "seats": 12, "tier": "premium"}]
+    assert screen.capacity == 8 + 12 + 12
 
     make_booking(user=user, show=make_show(make_movie(), screen=screen, starts_in=timedelta(days=1)), seat_number=3)
     page.reload()

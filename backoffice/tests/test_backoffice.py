@@ -176,3 +176,68 @@ def test_a_shows_page_draws_its_seats_with_their_states_and_sums_up_its_sales(ad
     assert "2 of 10 seats sold (20%), 20.00 EUR taken." in page
     assert f"/admin/bookings/booking/?show__id__exact={show.pk}" in page
     assert "catalog/admin/seat_grid.css" in page
+
+
+PREMIUM = [{"row": "A", "seats": 5}, {"row": "B", "seats": 5, "tier": "premium"}]
+
+
+def show_form(show: Show, **changes) -> dict:
+    local = timezone.localtime(show.date_time)
+    return {
+        "movie": show.movie_id,
+        "screen": show.screen_id,
+        "date_time_0": local.date().isoformat(),
+        "date_time_1": local.strftime("%H:%M:%S"),
+        "price": str(show.price),
+        **changes,
+    }
+
+
+def test_a_shows_tier_prices_are_one_field_per_tier_of_its_screen(admin_client):
+    show = make_show(
+        make_movie(), screen=make_screen(layout=PREMIUM, name="Premium screen"), tier_prices={"premium": "14.00"}
+    )
+
+    page = admin_client.get(f"/admin/catalog/show/{show.pk}/change/").content.decode()
+    saved = admin_client.post(f"/admin/catalog/show/{show.pk}/change/", show_form(show, price_premium="15.50"))
+
+    assert 'name="price_premium"' in page
+    assert 'value="14.00"' in page
+    assert 'name="tier_prices"' not in page
+    assert saved.status_code == 302
+    show.refresh_from_db()
+    assert show.tier_prices == {"premium": "15.50"}
+
+
+def test_an_empty_tier_price_means_the_shows_price(admin_client):
+    show = make_show(
+        make_movie(), screen=make_screen(layout=PREMIUM, name="Premium screen"), tier_prices={"premium": "14.00"}
+    )
+
+    admin_client.post(f"/admin/catalog/show/{show.pk}/change/", show_form(show, price_premium=""))
+
+    show.refresh_from_db()
+    assert show.tier_prices == {}
+
+
+def test_a_new_show_can_not_price_a_tier_its_screen_lacks(admin_client):
+    make_screen(layout=PREMIUM, name="Premium screen")
+    plain = make_screen(10, name="Plain screen")
+    movie = make_movie()
+    start = timezone.localtime() + timedelta(days=3)
+
+    page = admin_client.post(
+        "/admin/catalog/show/add/",
+        {
+            "movie": movie.pk,
+            "screen": plain.pk,
+            "date_time_0": start.date().isoformat(),
+            "date_time_1": "20:00:00",
+            "price": "10.00",
+            "price_premium": "15.00",
+        },
+    )
+
+    assert page.status_code == 200
+    assert "Plain screen has no premium seats; leave this empty." in page.content.decode()
+    assert not Show.objects.exists()

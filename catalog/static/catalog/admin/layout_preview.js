@@ -1,18 +1,24 @@
-// The screen's layout drawn from the layout field as it is edited: rows front (the
-// screen) to back, each place a square; blocked places hatched, other tiers outlined.
-// Drawn from the field's JSON, so what is drawn is what would be saved.
+// A screen's layout, edited as rows of fields and drawn as it changes.
+//
+// The layout field (JSON) stays the one value the form saves, and stays editable
+// for power users: the row fields write it, and editing it rebuilds the row fields.
+// The drawing shows rows front (the screen) to back, one square per place;
+// blocked places hatched, other tiers outlined.
 (function () {
   "use strict";
-  function draw(field, target) {
-    let rows;
+
+  function parse(text) {
     try {
-      rows = JSON.parse(field.value);
+      const rows = JSON.parse(text);
+      return Array.isArray(rows) ? rows : null;
     } catch (error) {
-      target.textContent = "The layout is not valid JSON yet.";
-      return;
+      return null;
     }
-    if (!Array.isArray(rows)) {
-      target.textContent = "The layout must be a list of rows.";
+  }
+
+  function draw(rows, target) {
+    if (rows === null) {
+      target.textContent = "The layout is not a valid list of rows yet.";
       return;
     }
     const grid = document.createElement("div");
@@ -31,7 +37,7 @@
       line.appendChild(label);
       const blocked = new Set(row.blocked || []);
       const tier = row.tier || "standard";
-      for (let place = 1; place <= (Number(row.seats) || 0) && place <= 100; place++) {
+      for (let place = 1; place <= Math.min(Number(row.seats) || 0, 100); place++) {
         const seat = document.createElement("span");
         const isBlocked = blocked.has(place);
         seat.className = "seat " + (isBlocked ? "blocked" : "seat") + " tier-" + tier;
@@ -45,11 +51,86 @@
     grid.setAttribute("aria-label", rows.length + " rows, " + seats + " seats");
     target.replaceChildren(grid);
   }
+
+  function input(value, name, labelText, type) {
+    const element = document.createElement("input");
+    element.type = type || "text";
+    element.value = value;
+    element.dataset.name = name;
+    element.setAttribute("aria-label", labelText);
+    element.size = name === "blocked" ? 12 : 6;
+    return element;
+  }
+
+  function rowsFromEditor(editor) {
+    return Array.from(editor.querySelectorAll("tbody tr")).map(function (line) {
+      const value = function (name) { return line.querySelector("[data-name=" + name + "]").value.trim(); };
+      const row = { row: value("row").toUpperCase(), seats: Number(value("seats")) || 0 };
+      const blocked = value("blocked").split(/[\s,]+/).filter(Boolean).map(Number);
+      if (blocked.length) row.blocked = blocked;
+      if (value("tier") && value("tier") !== "standard") row.tier = value("tier");
+      return row;
+    });
+  }
+
+  function buildEditor(rows, editor, onChange) {
+    const body = editor.querySelector("tbody");
+    body.replaceChildren();
+    (rows || []).forEach(function (row, index) { body.appendChild(line(row, index)); });
+    function line(row, index) {
+      const tr = document.createElement("tr");
+      const name = "Row " + (index + 1);
+      [
+        input(row.row || "", "row", name + ": label"),
+        input(row.seats || 0, "seats", name + ": places", "number"),
+        input((row.blocked || []).join(", "), "blocked", name + ": blocked places"),
+        input(row.tier || "standard", "tier", name + ": tier"),
+      ].forEach(function (field) {
+        const td = document.createElement("td");
+        td.appendChild(field);
+        tr.appendChild(td);
+      });
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.textContent = "Remove";
+      remove.setAttribute("aria-label", "Remove " + name.toLowerCase());
+      remove.addEventListener("click", function () { tr.remove(); onChange(); });
+      const td = document.createElement("td");
+      td.appendChild(remove);
+      tr.appendChild(td);
+      return tr;
+    }
+    editor.line = line;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     const field = document.getElementById("id_layout");
     const target = document.getElementById("layout-preview");
+    const editor = document.getElementById("layout-rows");
     if (!field || !target) return;
-    draw(field, target);
-    field.addEventListener("input", function () { draw(field, target); });
+    function fromRows() {
+      const rows = rowsFromEditor(editor);
+      field.value = JSON.stringify(rows);
+      draw(rows, target);
+    }
+    function fromJson() {
+      const rows = parse(field.value);
+      if (rows !== null && editor) buildEditor(rows, editor, fromRows);
+      draw(rows, target);
+    }
+    if (editor) {
+      editor.hidden = false;
+      editor.addEventListener("input", fromRows);
+      editor.querySelector(".add-layout-row").addEventListener("click", function () {
+        const body = editor.querySelector("tbody");
+        const rows = rowsFromEditor(editor);
+        const last = rows[rows.length - 1];
+        const next = last && /^[A-Y]$/.test(last.row) ? String.fromCharCode(last.row.charCodeAt(0) + 1) : "";
+        body.appendChild(editor.line({ row: next, seats: last ? last.seats : 10 }, rows.length));
+        fromRows();
+      });
+    }
+    field.addEventListener("input", fromJson);
+    fromJson();
   });
 })();
