@@ -96,6 +96,10 @@ def assert_accessible(page) -> None:
         page.add_script_tag(path=str(AXE))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     found = [v for v in results["violations"] if v["impact"] in SERIOUS]
+    others = sorted(f"{v['impact']}:{v['id']}" for v in results["violations"] if v["impact"] not in SERIOUS)
+    # One line per check, shown with `pytest -s` (the closing summary of a run).
+    width = page.viewport_size["width"] if page.viewport_size else "?"
+    print(f"axe {urlparse(page.url).path} at {width}px: {len(found)} serious or critical; others: {others or 'none'}")
     assert not found, "\n".join(
         f"{v['impact']}: {v['id']} ({v['help']}) at {[node['target'] for node in v['nodes']][:5]}" for v in found
     )

@@ -92,7 +92,9 @@ def test_repeating_a_show_for_a_week_skips_the_day_with_a_conflict(staff_page):
     page.select_option("select[name=action]", "repeat")
     page.click("button[name=index]")
     page.fill("#id_days", "7")
-    assert_accessible(page)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page)
     page.click("input[name=apply]")
     message = page.locator(".messagelist li").inner_text()
 
@@ -150,7 +152,10 @@ def test_editing_a_layout_redraws_the_screen_and_a_sold_screen_says_it_is_frozen
     page.get_by_label("Row 3: tier").fill("premium")
     assert preview.locator(".seat-grid").get_attribute("aria-label") == "3 rows, 32 seats"
     assert preview.locator(".seat.tier-premium").count() == 12
-    assert_accessible(page)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     screenshot(page, "admin-screen")
     page.click("input[name=_continue]")
     page.locator(".messagelist .success").wait_for()
@@ -183,5 +188,8 @@ def test_a_shows_page_shows_its_seats_after_a_booking_and_a_check_in(staff_page,
     assert page.locator(".seat-grid-row .seat.booked").get_attribute("title").startswith(booked.seat_label)
     assert "2 of 60 seats sold" in page.locator(".field-sales").inner_text()
     assert "1 of 2 sold tickets checked in" in page.locator(".field-check_in_progress").inner_text()
-    assert_accessible(page)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     screenshot(page, "admin-show")

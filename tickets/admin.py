@@ -13,7 +13,6 @@ from django.db.models import Count, QuerySet, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
 from bookings import selectors as bookings_selectors
 from bookings.admin import BookingAdmin
@@ -110,15 +109,24 @@ class ShowCheckInAdmin(ShowAdmin):
         if show.pk is None:
             return "—"
         sold = Booking.objects.filter(Booking.sold(), show=show).aggregate(seats=Count("id"), revenue=Sum("price"))
-        url = reverse("admin:bookings_booking_changelist") + f"?show__id__exact={show.pk}"
-        return format_html(
-            '{} of {} seats sold ({}%), {} {} taken. <a href="{}">Its bookings</a> (cancel them there).',
-            sold["seats"],
-            show.total_seats,
-            round(100 * sold["seats"] / show.total_seats) if show.total_seats else 0,
-            f"{sold['revenue'] or 0:.2f}",
-            settings.CURRENCY,
-            url,
+        shown = 200
+        bookings = list(
+            selectors.with_check_in(Booking.objects.filter(show=show).exclude(status=Booking.Status.HELD))
+            .select_related("user")
+            .order_by("seat_number", "id")[: shown + 1]
+        )
+        return render_to_string(
+            "tickets/admin/show_bookings.html",
+            {
+                "sold": sold["seats"],
+                "capacity": show.total_seats,
+                "share": round(100 * sold["seats"] / show.total_seats) if show.total_seats else 0,
+                "revenue": f"{sold['revenue'] or 0:.2f}",
+                "currency": settings.CURRENCY,
+                "bookings": bookings[:shown],
+                "more": len(bookings) > shown,
+                "changelist": reverse("admin:bookings_booking_changelist") + f"?show__id__exact={show.pk}",
+            },
         )
 
     class Media:

@@ -174,6 +174,7 @@ def test_a_shows_page_draws_its_seats_with_their_states_and_sums_up_its_sales(ad
     assert page.count('class="seat available tier-') == 8
     assert 'aria-label="Seat map: 1 booked, 1 checked_in, 8 available"' in page
     assert "2 of 10 seats sold (20%), 20.00 EUR taken." in page
+    assert page.count("<td>alice</td>") == 2
     assert f"/admin/bookings/booking/?show__id__exact={show.pk}" in page
     assert "catalog/admin/seat_grid.css" in page
 
