@@ -8,7 +8,7 @@ BENCH_STAMP := $(VENV)/.bench-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test worker contract e2e screenshots lint check race fuzz bench clean
+.PHONY: run test worker contract e2e screenshots lint check race fuzz bench profile clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ fuzz: $(STAMP)
 $(BENCH_STAMP): requirements-bench.txt $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	touch $(BENCH_STAMP)
+
+# Where one booking, one my-bookings and one /me/ spend their time (cProfile, in-process).
+profile: $(STAMP)
+	$(BIN)/python scripts/profile_requests.py
 
 # The load benchmark against PostgreSQL (BENCH_DATABASE_URL); see docs/performance.md.
 bench: $(BENCH_STAMP)
