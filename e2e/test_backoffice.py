@@ -5,7 +5,6 @@ violations) at desktop and tablet widths."""
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from accounts.models import User
@@ -13,6 +12,7 @@ from bookings.tests.factories import make_booking
 from catalog.models import Show
 from catalog.tests.factories import make_movie, make_screen, make_show
 from conftest import PASSWORD
+from tickets.tests.conftest import door_staff_group
 
 from .conftest import assert_accessible
 
@@ -104,9 +104,7 @@ def test_repeating_a_show_for_a_week_skips_the_day_with_a_conflict(staff_page):
 
 def test_door_staff_check_a_ticket_in_on_the_door_page(page, user, screenshot):
     door = User.objects.create_user(username="dora", password=PASSWORD)
-    group, _ = Group.objects.get_or_create(name="Door staff")
-    group.permissions.add(Permission.objects.get(codename="check_in", content_type__app_label="tickets"))
-    door.groups.add(group)
+    door.groups.add(door_staff_group())
     ticket = make_booking(user=user, show=make_show(make_movie(), starts_in=timedelta(minutes=30)), seat_number=12)
     sign_in(page, "dora")
 

@@ -111,7 +111,7 @@ class ShowCheckInAdmin(ShowAdmin):
         sold = Booking.objects.filter(Booking.sold(), show=show).aggregate(seats=Count("id"), revenue=Sum("price"))
         shown = 200
         bookings = list(
-            selectors.with_check_in(Booking.objects.filter(show=show).exclude(status=Booking.Status.HELD))
+            selectors.with_check_in(Booking.objects.filter(show=show, status__in=services.TICKETS))
             .select_related("user")
             .order_by("seat_number", "id")[: shown + 1]
         )

@@ -1,7 +1,6 @@
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.utils import timezone
 
@@ -11,6 +10,7 @@ from catalog.models import Show
 from catalog.tests.factories import make_movie, make_screen, make_show
 from conftest import PASSWORD
 from tickets.models import CheckIn
+from tickets.tests.conftest import door_staff_group
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,7 @@ def admin_client(admin_client_factory, staff_user) -> Client:
 @pytest.fixture
 def door_client(db) -> Client:
     user = User.objects.create_user(username="dora", password=PASSWORD)
-    group, _ = Group.objects.get_or_create(name="Door staff")
-    group.permissions.add(Permission.objects.get(codename="check_in", content_type__app_label="tickets"))
-    user.groups.add(group)
+    user.groups.add(door_staff_group())
     client = Client()
     client.force_login(user)
     return client
