@@ -75,9 +75,12 @@ $(BENCH_STAMP): requirements-bench.txt $(STAMP)
 profile: $(STAMP)
 	$(BIN)/python scripts/profile_requests.py
 
-# The load benchmark against PostgreSQL (BENCH_DATABASE_URL); see docs/performance.md.
+# The load benchmark against PostgreSQL (BENCH_DATABASE_URL), driven by wrk
+# (apt-get install wrk); see docs/performance.md. BENCH_ARGS="--before <ref>"
+# measures another revision alongside, e.g. BENCH_ARGS="--before main".
 bench: $(BENCH_STAMP)
-	$(BIN)/python bench/run.py
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .coverage staticfiles

@@ -1,8 +1,8 @@
 """A data set of realistic size for the benchmark, written with bulk inserts.
 
 200 movies, 3 screens (300, 200 and 120 seats) plus a 5,000-seat premiere
-hall, 2,000 upcoming shows laid out without overlaps, 500 users and 50,000
-bookings. Deterministic for a given seed.
+hall, 2,000 upcoming shows laid out without overlaps, a premiere and four
+more empty shows in the big hall, 500 users and 50,000 bookings. Deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ SLOTS = [time(10, 0), time(13, 0), time(16, 0), time(19, 0), time(22, 0)]  # 3 h
 
 
 @transaction.atomic
-def build(*, movies: int = 200, shows: int = 2000, users: int = 500, bookings: int = 50_000, seed: int = 1) -> dict:
+def build(
+    *, movies: int = 200, shows: int = 2000, users: int = 500, bookings: int = 50_000, hot_shows: int = 4, seed: int = 1
+) -> dict:
     rng = random.Random(seed)
     screens = [
         services.screen_save(screen=Screen(), name="Screen A", layout=grid(15, 20)),
@@ -39,7 +41,9 @@ def build(*, movies: int = 200, shows: int = 2000, users: int = 500, bookings: i
     )
     # bulk_create skips User.save(), which keeps username_key: set it here.
     people = User.objects.bulk_create(
-        User(username=f"bench{n:03}", username_key=f"bench{n:03}", password="!") for n in range(users)
+        # With an address, as customers have: every sale writes its confirmation e-mail to the outbox.
+        User(username=f"bench{n:03}", username_key=f"bench{n:03}", email=f"bench{n:03}@example.com", password="!")
+        for n in range(users)
     )
     first_day = timezone.localdate() + timedelta(days=1)
     slots = [
@@ -53,6 +57,16 @@ def build(*, movies: int = 200, shows: int = 2000, users: int = 500, bookings: i
     )
     premiere = Show.objects.create(
         movie=films[0], screen=premiere_hall, date_time=slots[0][1] + timedelta(hours=1), price=Decimal("15.00")
+    )
+    # Empty 5,000-seat shows, one a day, for bookings that all queue on one show's lock.
+    hot = Show.objects.bulk_create(
+        Show(
+            movie=films[1],
+            screen=premiere_hall,
+            date_time=premiere.date_time + timedelta(days=day),
+            price=Decimal("15.00"),
+        )
+        for day in range(1, 1 + hot_shows)
     )
     rows, per_show = [], bookings // len(programme)
     for show in programme:
@@ -75,12 +89,13 @@ def build(*, movies: int = 200, shows: int = 2000, users: int = 500, bookings: i
         "users": [user.pk for user in people],
         "shows": [show.pk for show in programme],
         "premiere_show": premiere.pk,
+        "hot_shows": [show.pk for show in hot],
         "seat_map_show": seat_show.pk,
         "busy_date": str(first_day + timedelta(days=3)),
         "counts": {
             "movies": len(films),
             "screens": len(screens) + 1,
-            "shows": len(programme) + 1,
+            "shows": len(programme) + 1 + len(hot),
             "users": len(people),
             "bookings": len(rows),
         },

@@ -1,28 +1,42 @@
 """The load benchmark: `make bench`.
 
-Builds a data set of realistic size in a fresh PostgreSQL database, serves
-the app with gunicorn in production mode (DEBUG off, throttling off), drives
-each scenario with locust for a fixed time at a fixed number of concurrent
-clients, prints a table and writes it as JSON to bench/results/. Then checks
-the database: no seat booked twice, every 201 matches its row and no row lacks
-its 201. Any error other than the expected 409s, or any mismatch, exits 1.
+Builds a data set of realistic size in a fresh PostgreSQL database, serves the
+app with gunicorn in production mode (DEBUG off, throttling off), drives each
+scenario with wrk (a C load generator: it takes a few percent of one core, so
+the server keeps the machine) for a fixed time at a fixed number of
+connections, and reports per scenario: req/s, the share of the /healthz
+baseline, p50/p95/p99, errors, and the CPU milliseconds per request spent by
+the gunicorn processes (read from /proc), by PostgreSQL and by wrk itself.
+Prints a table, writes it as JSON and as a chart (PNG) to bench/results/, then
+checks the database: no seat booked twice, every 201 matches its row, no row
+in the shows that started empty lacks its 201. Any unexpected answer, any
+mismatch, or a scenario over its CPU budget exits 1.
 
-    .venv/bin/python bench/run.py --seconds 20 --clients 32
-    .venv/bin/python bench/run.py --worker-class gthread --workers 2 --threads 8 --label gthread
+With --before REF, the same scenarios also run, alternating, against the code
+at git revision REF (its own checkout, database and server), so a change is
+measured against what it changes in one run:
+
+    .venv/bin/python bench/run.py --seconds 20
+    .venv/bin/python bench/run.py --before HEAD~1 --scenarios baseline,book_spread --label leaner-booking
+    .venv/bin/python bench/run.py --workers 6 --scenarios baseline,premiere_rush --no-budgets
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import platform
+import resource
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,157 +45,65 @@ import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scripts.bookingcheck import check_bookings  # noqa: E402
 from scripts.pgdb import recreate_database  # noqa: E402
 from scripts.servers import ServerDidNotStart, start_gunicorn  # noqa: E402
 from tickets.keys import new_key  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/booking_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"  # as in production: shared cache; BENCH_REDIS_URL= to go without
-SCENARIOS = ["baseline", "movies", "shows_by_date", "seat_map", "my_bookings", "book_spread", "book_premiere"]
-READS = ["movies", "shows_by_date", "seat_map", "my_bookings"]
+WRK_THREADS = 2
+
+# (scenario, connections). Described in docs/performance.md.
+SCENARIOS = {
+    "baseline": 32,
+    "movies": 32,
+    "shows_by_date": 32,
+    "seat_map": 32,
+    "me": 32,
+    "my_bookings": 32,
+    "book_spread": 32,
+    "book_hot": 32,
+    "holds": 32,
+    "check_in": 32,
+    "mixed": 32,
+    "premiere_rush": 200,
+}
+BOOKING = {"book_spread", "book_hot", "holds", "mixed", "premiere_rush"}
+# The answers that are not errors: 409 is "seat taken" (or "you already hold
+# seats for this show") where clients compete for seats.
+EXPECTED = {name: {201, 409} if name in BOOKING - {"mixed"} else {200} for name in SCENARIOS}
+EXPECTED.update(mixed={200, 201, 409}, check_in={201})
+# CPU per request of the gunicorn processes, at most this many times the
+# /healthz baseline's, measured in the same run (issue: booking ~4x, /me/ ~2x).
+BUDGETS = {"book_spread": 4.0, "book_hot": 4.0, "me": 2.0}
 
 
-def prepare(env: dict, fixture_path: Path, seed: int) -> dict:
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    os.environ.update(env)
-    import django
+@dataclass
+class Target:
+    """One version of the code under load: its checkout, database, cache and server."""
 
-    django.setup()
-    from rest_framework_simplejwt.tokens import AccessToken
+    name: str
+    tree: Path
+    url: str
+    redis_url: str
+    port: int
+    work: Path
+    env: dict = field(default_factory=dict)
+    server: subprocess.Popen | None = None
+    counts: dict = field(default_factory=dict)
+    results: list[dict] = field(default_factory=list)
+    check: dict = field(default_factory=dict)
 
-    from bench import dataset
-
-    data = dataset.build(seed=seed)
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        # Planner statistics, as autovacuum keeps them on a live database;
-        # right after a bulk load there are none.
-        cursor.execute("ANALYZE")
-    from accounts.models import User
-
-    data["tokens"] = [(user.pk, str(AccessToken.for_user(user))) for user in User.objects.filter(pk__in=data["users"])]
-    data["spread_seats"] = 120  # the smallest screen: every seat number exists in every show
-    data["premiere_seats"] = 5000
-    fixture_path.write_text(json.dumps(data))
-    return data
+    @property
+    def data(self) -> Path:
+        return self.work / "data"
 
 
-def serve(env: dict, port: int, args, log: Path) -> subprocess.Popen:
-    extra = ["-k", "gthread", "--threads", str(args.threads)] if args.worker_class == "gthread" else []
-    try:
-        return start_gunicorn(port=port, env=env, log=log, workers=args.workers, extra=extra)
-    except ServerDidNotStart as error:
-        raise SystemExit(str(error)) from None
-
-
-def drive(scenario: str, seconds: int, clients: int, port: int, work: Path, fixture: Path) -> dict:
-    prefix = work / scenario
-    env = {
-        **os.environ,
-        "BENCH_SCENARIO": scenario,
-        "BENCH_FIXTURE": str(fixture),
-        "BENCH_CREATED": str(work / f"{scenario}.created.json"),
-    }
-    subprocess.run(
-        [
-            str(ROOT / ".venv/bin/locust"),
-            "-f",
-            str(ROOT / "bench/locustfile.py"),
-            "--headless",
-            "--only-summary",
-            "--users",
-            str(clients),
-            "--spawn-rate",
-            str(clients),
-            "--run-time",
-            f"{seconds}s",
-            # At the end, let requests in flight finish, so every 201 is seen and checked.
-            "--stop-timeout",
-            "30",
-            "--host",
-            f"http://127.0.0.1:{port}",
-            "--csv",
-            str(prefix),
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        check=False,  # locust exits 1 when any request failed; the table reports it
-        stdout=subprocess.DEVNULL,
-    )
-    with open(f"{prefix}_stats.csv") as stats:
-        row = next(r for r in csv.DictReader(stats) if r["Name"] == "Aggregated")
-    created = json.loads((work / f"{scenario}.created.json").read_text())
+def base_env(target: Target, args) -> dict:
     return {
-        "scenario": scenario,
-        "requests": int(row["Request Count"]),
-        "rps": float(row["Requests/s"]),
-        "p50_ms": float(row["50%"]),
-        "p95_ms": float(row["95%"]),
-        "p99_ms": float(row["99%"]),
-        "errors": int(row["Failure Count"]),
-        "created": len(created["created"]),
-        "refused_409": created["refused"],
-        "_bookings": created["created"],
-    }
-
-
-def verify(results: list[dict], premiere_show: int) -> dict:
-    """Compare every 201 the clients got with the rows in the database (the premiere
-    starts empty, so each of its rows must be a 201)."""
-    promised = {b["id"]: (b["show"], b["seat"], b["user"]) for r in results for b in r["_bookings"]}
-    check = check_bookings(promised, [premiere_show])
-    return {name: count for name, count in check.items() if name != "booked_rows"}
-
-
-def machine(url: str) -> dict:
-    with open("/proc/cpuinfo") as cpuinfo:
-        model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "unknown")
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
-        (postgres,) = conn.execute("SHOW server_version").fetchone() or ("unknown",)
-    return {"cpus": os.cpu_count(), "cpu": model, "python": platform.python_version(), "postgres": postgres}
-
-
-def table(results: list[dict]) -> str:
-    baseline = next(r["rps"] for r in results if r["scenario"] == "baseline")
-    lines = [
-        "| scenario | req/s | vs baseline | p50 ms | p95 ms | p99 ms | errors | 201 | 409 |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for r in results:
-        booking = r["scenario"].startswith("book")
-        lines.append(
-            f"| {r['scenario']} | {r['rps']:.0f} | {r['rps'] / baseline:.0%} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} "
-            f"| {r['p99_ms']:.0f} | {r['errors']} | {r['created'] if booking else ''} "
-            f"| {r['refused_409'] if booking else ''} |"
-        )
-    return "\n".join(lines)
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 20)))
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--port", type=int, default=8201)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--label", default="", help="a name for this configuration in the results file")
-    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
-    args = parser.parse_args()
-
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    recreate_database(url)
-    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
-    if redis_url:
-        redis.Redis.from_url(redis_url).flushdb()  # no counters or cached answers from an earlier run
-    env = {
         **os.environ,
-        "DATABASE_URL": url,
+        "PYTHONPATH": str(target.tree),
+        "DATABASE_URL": target.url,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_HTTPS": "0",
@@ -191,57 +113,474 @@ def main() -> int:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "TICKET_SIGNING_KEY": new_key().setting,
         "JWT_ACCESS_MINUTES": "240",
-        "REDIS_URL": redis_url,
+        "REDIS_URL": target.redis_url,
+        # As in production, e-mails and webhooks go to a broker for the workers;
+        # no worker runs during the measurement (they would take the server's CPU),
+        # so the messages wait there and in the outbox.
+        "CELERY_BROKER_URL": target.redis_url,
+        # Doors open for every show of the data set, so every ticket can be scanned.
+        "CHECK_IN_OPENS_MINUTES": str(60 * 24 * 365),
     }
-    work = Path(tempfile.mkdtemp(prefix="bench-"))
-    fixture = work / "fixture.json"
-    started = time.monotonic()
-    data = prepare(env, fixture, args.seed)
-    print(f"data set: {data['counts']} in {time.monotonic() - started:.1f}s", flush=True)
 
-    server = serve(env, args.port, args, work / "gunicorn.log")
-    results = []
+
+def prepare(target: Target, args) -> None:
+    recreate_database(target.url)
+    if target.redis_url:
+        redis.Redis.from_url(target.redis_url).flushdb()  # no counters, cached answers or tasks of an earlier run
+    target.env = base_env(target, args)
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench/prepare.py"), str(target.data), "--seed", str(args.seed)],
+        cwd=target.tree,
+        env=target.env,
+        check=True,
+    )
+    target.counts = json.loads((target.data / "counts.json").read_text())
+
+
+def serve(target: Target, args) -> None:
+    extra = ["-k", "gthread", "--threads", str(args.threads)] if args.worker_class == "gthread" else []
     try:
-        drive("movies", 3, args.clients, args.port, work, fixture)  # warm-up, not recorded
-        for scenario in args.scenarios.split(","):
-            results.append(drive(scenario, args.seconds, args.clients, args.port, work, fixture))
-            print(f"  {scenario}: {results[-1]['rps']:.0f} req/s", flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+        target.server = start_gunicorn(
+            port=target.port,
+            env=target.env,
+            log=target.work / "gunicorn.log",
+            workers=args.workers,
+            extra=extra,
+            tree=target.tree,
+        )
+    except ServerDidNotStart as error:
+        raise SystemExit(str(error)) from None
 
-    check = verify(results, data["premiere_show"])
+
+# CPU time, read from /proc: utime, stime, cutime, cstime (the last two are the
+# reaped children's, so a worker that exits mid-run is still counted).
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command) of every process."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    text = stat.read()
+            except OSError:
+                continue
+            command = text[text.index("(") + 1 : text.rindex(")")]
+            found.append((int(entry), int(text.rsplit(")", 1)[1].split()[1]), command))
+    return found
+
+
+def cpu_seconds(pids: list[int], with_reaped: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = _stat(pid)
+        except OSError:
+            continue  # gone since it was listed
+        total += int(fields[11]) + int(fields[12])
+        if pid in with_reaped:
+            total += int(fields[13]) + int(fields[14])
+    return total / TICK
+
+
+def server_cpu(master: int) -> float:
+    """The gunicorn master and its workers."""
+    workers = [pid for pid, parent, _ in _processes() if parent == master]
+    return cpu_seconds([master, *workers], with_reaped=[master])
+
+
+def postgres_cpu() -> float:
+    """Every PostgreSQL process of the machine's cluster (the bench's backends among them)."""
+    processes = [(pid, parent) for pid, parent, command in _processes() if command.startswith("postgres")]
+    pids = {pid for pid, _ in processes}
+    roots = [pid for pid, parent in processes if parent not in pids]
+    return cpu_seconds([pid for pid, _ in processes], with_reaped=roots)
+
+
+def wrk(target: Target, scenario: str, connections: int, seconds: int) -> tuple[dict, float, Path]:
+    prefix = target.work / f"{scenario}.created"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [
+            "wrk",
+            f"-t{WRK_THREADS}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench/wrk/scenario.lua"),
+            f"http://127.0.0.1:{target.port}",
+            "--",
+            scenario,
+            str(target.data),
+            str(prefix),
+            str(WRK_THREADS),
+            f"{target.port}{int(time.time())}{scenario}",  # makes the idempotency keys unique
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    line = next((line for line in done.stdout.splitlines() if line.startswith("BENCH ")), None)
+    if done.returncode != 0 or line is None:
+        raise SystemExit(f"wrk failed ({done.returncode}) on {scenario}:\n{done.stdout}\n{done.stderr}")
+    wrk_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return json.loads(line.removeprefix("BENCH ")), wrk_cpu, prefix
+
+
+def created(prefix: Path) -> dict[int, tuple[int, int]]:
+    promised = {}
+    for path in prefix.parent.glob(prefix.name + ".*.txt"):
+        for line in path.read_text().splitlines():
+            booking, show, seat = map(int, line.split())
+            promised[booking] = (show, seat)
+    return promised
+
+
+def wait_until_idle(master: int, deadline: float = 60.0) -> None:
+    """Until the server has answered what is still queued: when wrk stops, the
+    requests of its open connections are still in gunicorn's backlog, and they
+    must neither count in the next scenario nor commit after the database check."""
+    ends = time.monotonic() + deadline
+    while time.monotonic() < ends:
+        before = server_cpu(master)
+        time.sleep(0.5)
+        if server_cpu(master) - before < 0.02:
+            return
+
+
+def drive(target: Target, scenario: str, connections: int, seconds: int) -> dict:
+    assert target.server is not None
+    master = target.server.pid
+    wait_until_idle(master)
+    server_before, db_before = server_cpu(master), postgres_cpu()
+    out, wrk_cpu, prefix = wrk(target, scenario, connections, seconds)
+    server_used, db_used = server_cpu(master) - server_before, postgres_cpu() - db_before
+    requests = out["requests"]
+    statuses = {int(status): n for status, n in out["statuses"].items()}
+    unexpected = sum(n for status, n in statuses.items() if status not in EXPECTED[scenario])
+    per_request = 1000 / max(requests, 1)
+    return {
+        "scenario": scenario,
+        "connections": connections,
+        "requests": requests,
+        "rps": requests / (out["duration_us"] / 1e6),
+        "p50_ms": out["p50_us"] / 1000,
+        "p95_ms": out["p95_us"] / 1000,
+        "p99_ms": out["p99_us"] / 1000,
+        "max_ms": out["max_us"] / 1000,
+        "errors": unexpected + out["socket_errors"],
+        "statuses": statuses,
+        "server_cpu_ms": server_used * per_request,
+        "db_cpu_ms": db_used * per_request,
+        "wrk_cpu_ms": wrk_cpu * per_request,
+        "_created": created(prefix),
+    }
+
+
+def verify(target: Target) -> dict:
+    """The database check; rows no 201 told of are asked about again by their
+    requests' idempotency keys (in flight when wrk stopped: a client would retry)."""
+    promised = {pk: seat for r in target.results for pk, seat in r["_created"].items()}
+    params = dict(line.split("=", 1) for line in (target.data / "params.txt").read_text().splitlines())
+    empty = [int(params["premiere_show"]), *map(int, params["hot_shows"].split(","))]
+    path = target.work / "promises.json"
+    path.write_text(json.dumps({"promised": promised, "shows": empty}))
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench/verify.py"), str(path)],
+        cwd=target.tree,
+        env=target.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answer = json.loads(done.stdout)
+    check = {name: count for name, count in answer["check"].items() if name != "booked_rows"}
+    answered = sum(ask_again(target, *row) for row in answer["untold"])
+    check["rows_without_a_201"] -= answered
+    check["in_flight_answered_on_retry"] = answered
+    return check
+
+
+def ask_again(target: Target, booking: int, show: int, seat: int) -> bool:
+    """True when a request sent for this seat, sent again with its idempotency
+    key, is answered 201 with this booking."""
+    tokens = (target.data / "tokens.txt").read_text().split()
+    for sent in target.work.glob("*.created.*.sent"):
+        for line in sent.read_text().splitlines():
+            key, token, sent_show, sent_seat = line.split()
+            if (int(sent_show), int(sent_seat)) != (show, seat):
+                continue
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{target.port}/shows/{show}/book/",
+                data=json.dumps({"seat_number": seat}).encode(),
+                headers={
+                    "Authorization": f"Bearer {tokens[int(token) - 1]}",
+                    "Content-Type": "application/json",
+                    "Idempotency-Key": key,
+                },
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    if response.status == 201 and json.load(response)["id"] == booking:
+                        return True
+            except urllib.error.HTTPError:
+                continue  # this request was refused (409): another one holds the seat
+    return False
+
+
+def with_ratios(results: list[dict]) -> list[dict]:
+    baseline = next(r for r in results if r["scenario"] == "baseline")
+    for r in results:
+        r["vs_baseline"] = r["rps"] / baseline["rps"]
+        r["cpu_vs_baseline"] = r["server_cpu_ms"] / baseline["server_cpu_ms"]
+    return results
+
+
+def over_budget(results: list[dict]) -> list[str]:
+    return [
+        f"{r['scenario']}: {r['cpu_vs_baseline']:.1f}x the baseline's CPU per request "
+        f"(budget {BUDGETS[r['scenario']]}x)"
+        for r in results
+        if r["scenario"] in BUDGETS and r["cpu_vs_baseline"] > BUDGETS[r["scenario"]]
+    ]
+
+
+def table(results: list[dict]) -> str:
+    lines = [
+        "| scenario | conns | req/s | vs baseline | p50 ms | p95 ms | p99 ms | errors | 201 | 409 "
+        "| server CPU ms/req | vs baseline | db CPU ms/req | wrk CPU ms/req |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        statuses = r["statuses"]
+        lines.append(
+            f"| {r['scenario']} | {r['connections']} | {r['rps']:.0f} | {r['vs_baseline']:.2f} | {r['p50_ms']:.1f} "
+            f"| {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {statuses.get(201, '')} "
+            f"| {statuses.get(409, '')} | {r['server_cpu_ms']:.2f} | {r['cpu_vs_baseline']:.1f} "
+            f"| {r['db_cpu_ms']:.2f} | {r['wrk_cpu_ms']:.3f} |"
+        )
+    return "\n".join(lines)
+
+
+def comparison(before: Target, after: Target) -> str:
+    lines = [
+        f"| scenario | req/s {before.name} | req/s {after.name} | vs baseline | p99 ms | server CPU ms/req |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for b, a in zip(before.results, after.results, strict=True):
+        lines.append(
+            f"| {a['scenario']} | {b['rps']:.0f} | {a['rps']:.0f} | {b['vs_baseline']:.2f} → {a['vs_baseline']:.2f} "
+            f"| {b['p99_ms']:.0f} → {a['p99_ms']:.0f} | {b['server_cpu_ms']:.2f} → {a['server_cpu_ms']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def chart(targets: list[Target], path: Path, title: str) -> None:
+    """req/s as a share of the baseline, and p99, per scenario; one bar per target."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    scenarios = [r["scenario"] for r in targets[0].results if r["scenario"] != "baseline"]
+    fig, (share, p99) = plt.subplots(1, 2, figsize=(13, 5))
+    width = 0.8 / len(targets)
+    for index, target in enumerate(targets):
+        rows = {r["scenario"]: r for r in target.results}
+        xs = [i + (index - (len(targets) - 1) / 2) * width for i in range(len(scenarios))]
+        label = target.name or "this run"
+        share.bar(xs, [rows[s]["vs_baseline"] for s in scenarios], width, label=label)
+        p99.bar(xs, [rows[s]["p99_ms"] for s in scenarios], width, label=label)
+    share.set_title("req/s as a share of the /healthz baseline")
+    share.axhline(0.22, color="grey", linestyle="--", linewidth=0.8)
+    p99.set_title("p99 latency, ms (200 connections for premiere_rush, else 32)")
+    p99.axhline(100, color="grey", linestyle="--", linewidth=0.8)
+    p99.set_yscale("log")
+    for axis in (share, p99):
+        axis.set_xticks(range(len(scenarios)), scenarios, rotation=40, ha="right")
+        axis.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+
+
+def machine(url: str) -> dict:
+    with open("/proc/cpuinfo") as cpuinfo:
+        model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "unknown")
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+        (postgres,) = conn.execute("SHOW server_version").fetchone() or ("unknown",)
+    version = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False).stdout.split()
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "postgres": postgres,
+        "wrk": version[1] if len(version) > 1 else "unknown",
+    }
+
+
+def checkout(ref: str, work: Path) -> Path:
+    tree = work / "tree"
+    subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(tree), ref], cwd=ROOT, check=True)
+    return tree
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 20)))
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8201)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--label", default="", help="a name for this run in the results' file names")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--before", metavar="REF", help="also measure the code at this git revision, alternating")
+    parser.add_argument("--chart", type=Path, help="also write the chart here")
+    parser.add_argument("--no-budgets", action="store_true", help="report the CPU budgets without enforcing them")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk (make bench does it)")
+    scenarios = args.scenarios.split(",")
+    if "baseline" not in scenarios:
+        scenarios.insert(0, "baseline")
+    unknown = set(scenarios) - set(SCENARIOS)
+    if unknown:
+        raise SystemExit(f"unknown scenarios: {', '.join(sorted(unknown))}")
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    targets = []
+    if args.before:
+        before_work = work / "before"
+        before_work.mkdir()
+        before_redis = redis_url and redis_url.rsplit("/", 1)[0] + "/" + str(int(redis_url.rsplit("/", 1)[1]) + 1)
+        targets.append(
+            Target(
+                name=args.before,
+                tree=checkout(args.before, before_work),
+                url=url + "_before",
+                redis_url=before_redis,
+                port=args.port + 1,
+                work=before_work,
+            )
+        )
+    (work / "after").mkdir()
+    targets.append(
+        Target(
+            name="this tree" if args.before else "",
+            tree=ROOT,
+            url=url,
+            redis_url=redis_url,
+            port=args.port,
+            work=work / "after",
+        )
+    )
+    try:
+        for target in targets:
+            started = time.monotonic()
+            prepare(target, args)
+            print(f"data set for {target.name or 'this tree'}: {target.counts} in {time.monotonic() - started:.0f}s")
+            serve(target, args)
+            for warm_up in ("movies", "me"):
+                wrk(target, warm_up, 8, 1)
+        for index, scenario in enumerate(scenarios):
+            # Alternate the order, so that neither version always runs second.
+            for target in targets if index % 2 == 0 else targets[::-1]:
+                result = drive(target, scenario, SCENARIOS[scenario], args.seconds)
+                target.results.append(result)
+                print(
+                    f"  {target.name or scenario:>10} {scenario}: {result['rps']:.0f} req/s, "
+                    f"p99 {result['p99_ms']:.0f} ms, {result['server_cpu_ms']:.2f} CPU ms/req",
+                    flush=True,
+                )
+        for target in targets:
+            assert target.server is not None
+            wait_until_idle(target.server.pid)
+            target.check = verify(target)
+            with_ratios(target.results)
+    finally:
+        for target in targets:
+            if target.server is not None:
+                target.server.terminate()
+                target.server.wait(timeout=20)
+        if args.before:
+            subprocess.run(["git", "worktree", "remove", "--force", str(targets[0].tree)], cwd=ROOT, check=False)
+
+    after = targets[-1]
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
     config = {
         "label": args.label,
         "seconds": args.seconds,
-        "clients": args.clients,
         "gunicorn": {"workers": args.workers, "worker_class": args.worker_class, "threads": args.threads},
+        "wrk_threads": WRK_THREADS,
         "redis": bool(redis_url),
-        "http_cache": os.environ.get("DJANGO_HTTP_CACHE", "1") != "0",
     }
     report = {
-        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "time": stamp,
         "machine": machine(url),
         "config": config,
-        "data": data["counts"],
-        "results": [{k: v for k, v in r.items() if not k.startswith("_")} for r in results],
-        "database_check": check,
+        "data": after.counts,
+        "targets": [
+            {
+                "name": target.name or "this tree",
+                "results": [{k: v for k, v in r.items() if not k.startswith("_")} for r in target.results],
+                "database_check": target.check,
+            }
+            for target in targets
+        ],
     }
     out_dir = ROOT / "bench/results"
     out_dir.mkdir(exist_ok=True)
-    out = out_dir / f"{report['time'].replace(':', '')}{'-' + args.label if args.label else ''}.json"
+    name = f"{stamp.replace(':', '')}{'-' + args.label if args.label else ''}"
+    out = out_dir / f"{name}.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
+    png = out_dir / f"{name}.png"
+    title = f"make bench, {stamp[:10]}, {args.seconds} s per scenario{', ' + args.label if args.label else ''}"
+    chart(targets, png, title)
+    if args.chart:
+        shutil.copyfile(png, args.chart)
 
-    print()
-    print(table(results))
+    for target in targets:
+        print()
+        if len(targets) > 1:
+            print(f"## {target.name}")
+        print(table(target.results))
+        print(f"database check: {target.check}")
+    if len(targets) > 1:
+        print()
+        print(comparison(targets[0], after))
     print()
     print(f"machine: {report['machine']}; config: {config}")
-    print(f"database check: {check}")
-    print(f"results: {out.relative_to(ROOT)}")
-    errors = sum(r["errors"] for r in results)
-    ok = errors == 0 and not any(check.values())
-    print("OK" if ok else f"FAILED: {errors} errors, database check {check}")
-    return 0 if ok else 1
+    print(f"results: {out.relative_to(ROOT)}, {png.relative_to(ROOT)}")
+
+    failures = []
+    for target in targets:
+        errors = sum(r["errors"] for r in target.results)
+        if errors:
+            failures.append(f"{target.name or 'this tree'}: {errors} unexpected answers")
+        if any(count for name, count in target.check.items() if name != "in_flight_answered_on_retry"):
+            failures.append(f"{target.name or 'this tree'}: database check {target.check}")
+    budget = over_budget(after.results)
+    for line in budget:
+        print(f"over budget: {line}")
+    if budget and not args.no_budgets:
+        failures.extend(budget)
+    shutil.rmtree(work, ignore_errors=True)
+    print("OK" if not failures else "FAILED: " + "; ".join(failures))
+    return 0 if not failures else 1
 
 
 if __name__ == "__main__":

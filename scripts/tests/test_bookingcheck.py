@@ -34,3 +34,11 @@ def test_a_201_whose_row_is_missing_or_different_and_a_row_nobody_was_told_of_ar
     assert check["rows_without_a_201"] == 1  # the untold row in a checked show
     assert check["booked_rows"] == 2
     assert untold.pk
+
+
+def test_a_promise_without_a_user_matches_any_user_but_not_another_seat(user, other_user, show):
+    row = make_booking(user=other_user, show=show, seat_number=3)
+
+    assert check_bookings({row.pk: (show.pk, 3, None)}, [show.pk])["201s_without_their_row"] == 0
+    assert check_bookings({row.pk: (show.pk, 4, None)}, [show.pk])["201s_without_their_row"] == 1
+    assert check_bookings({row.pk: (show.pk, 3, user.pk)}, [show.pk])["201s_without_their_row"] == 1
