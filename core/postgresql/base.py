@@ -1,7 +1,9 @@
-"""Django's PostgreSQL backend with a client-side deadline on every round trip (core/watchdog.py)."""
+"""Django's PostgreSQL backend with a client-side deadline on every round trip
+(core/watchdog.py), and health checks only for connections that sat idle."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
@@ -15,8 +17,26 @@ from core.watchdog import watchdog
 class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.last_used = float("-inf")
         if self.deadline_seconds:
             self.execute_wrappers.append(self._within_deadline)
+
+    # Django's health check (CONN_HEALTH_CHECKS) sends "SELECT 1" at the start of
+    # every request that uses the database: a round trip, and a tenth of a
+    # booking's CPU. A connection that answered a moment ago is as good as
+    # checked: only one idle for longer than DATABASE_HEALTH_CHECK_IDLE_SECONDS
+    # is checked. After a database restart, the first request of a connection
+    # busy until then fails with 503 (core/exceptions) and the connection is
+    # replaced; one idle longer is checked and replaced before it is used.
+    def close_if_unusable_or_obsolete(self) -> None:
+        # Called when a request starts and when it ends (close_old_connections).
+        super().close_if_unusable_or_obsolete()
+        if (
+            self.connection is not None
+            and time.monotonic() - self.last_used < settings.DATABASE_HEALTH_CHECK_IDLE_SECONDS
+        ):
+            self.health_check_done = True
+        self.last_used = time.monotonic()
 
     @property
     def deadline_seconds(self) -> float:
