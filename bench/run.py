@@ -17,7 +17,7 @@ at git revision REF (its own checkout, database and server), so a change is
 measured against what it changes in one run:
 
     .venv/bin/python bench/run.py --seconds 20
-    .venv/bin/python bench/run.py --before HEAD~1 --scenarios baseline,book_spread --label leaner-booking
+    .venv/bin/python bench/run.py --before HEAD~1 --after HEAD --scenarios baseline,book_spread --label leaner-booking
     .venv/bin/python bench/run.py --workers 6 --scenarios baseline,premiere_rush --no-budgets
 """
 
@@ -447,6 +447,9 @@ def main() -> int:
     parser.add_argument("--label", default="", help="a name for this run in the results' file names")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--before", metavar="REF", help="also measure the code at this git revision, alternating")
+    parser.add_argument(
+        "--after", metavar="REF", help="measure this git revision instead of the working tree (which may change meanwhile)"
+    )
     parser.add_argument("--chart", type=Path, help="also write the chart here")
     parser.add_argument("--no-budgets", action="store_true", help="report the CPU budgets without enforcing them")
     args = parser.parse_args()
@@ -480,8 +483,8 @@ def main() -> int:
     (work / "after").mkdir()
     targets.append(
         Target(
-            name="this tree" if args.before else "",
-            tree=ROOT,
+            name=args.after or ("this tree" if args.before else ""),
+            tree=checkout(args.after, work / "after") if args.after else ROOT,
             url=url,
             redis_url=redis_url,
             port=args.port,
@@ -516,8 +519,9 @@ def main() -> int:
             if target.server is not None:
                 target.server.terminate()
                 target.server.wait(timeout=20)
-        if args.before:
-            subprocess.run(["git", "worktree", "remove", "--force", str(targets[0].tree)], cwd=ROOT, check=False)
+        for target in targets:
+            if target.tree != ROOT:
+                subprocess.run(["git", "worktree", "remove", "--force", str(target.tree)], cwd=ROOT, check=False)
 
     after = targets[-1]
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
