@@ -16,6 +16,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# The app is loaded once, in the master, and every worker is a fork of it
+# (config/wsgi.py warms it up): a worker starts in milliseconds instead of
+# importing Django and every app again, which under load cost a second of CPU
+# each time max_requests replaced one, and stalled the requests it was to serve.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 # A worker is replaced after this many requests (with jitter), bounding slow leaks.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
