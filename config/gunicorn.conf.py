@@ -22,8 +22,8 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # each time max_requests replaced one, and stalled the requests it was to serve.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 # A worker is replaced after this many requests (with jitter), bounding slow leaks.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "1000"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
