@@ -448,7 +448,7 @@ def main() -> int:
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--before", metavar="REF", help="also measure the code at this git revision, alternating")
     parser.add_argument(
-        "--after", metavar="REF", help="measure this git revision instead of the working tree (which may change meanwhile)"
+        "--after", metavar="REF", help="measure this git revision, not the working tree (which may change meanwhile)"
     )
     parser.add_argument("--chart", type=Path, help="also write the chart here")
     parser.add_argument("--no-budgets", action="store_true", help="report the CPU budgets without enforcing them")

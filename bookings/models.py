@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.conf import settings
@@ -114,6 +117,24 @@ class Booking(models.Model):
         return self.status == BookingStatus.BOOKED or (
             self.status == BookingStatus.HELD and self.held_until is not None and self.held_until > now
         )
+
+    @classmethod
+    def occupants(cls, *, show_id: int, seat_numbers: Sequence[int]) -> list[Booking]:
+        """The rows in the unique index for these seats of a show (booked, or held:
+        lapsed holds too, for the caller to clear), in one query.
+
+        The SQL is written out: the ORM spent about 0.8 ms of CPU building this
+        query, on the booking path, under the show's lock (docs/performance.md).
+        """
+        if not seat_numbers:
+            return []
+        seats = ", ".join(["%s"] * len(seat_numbers))
+        occupying = ", ".join(["%s"] * len(OCCUPYING))
+        sql = (
+            f"SELECT * FROM {cls._meta.db_table} "
+            f"WHERE show_id = %s AND seat_number IN ({seats}) AND status IN ({occupying})"
+        )
+        return list(cls.objects.raw(sql, [show_id, *seat_numbers, *map(str, OCCUPYING)]))
 
     @staticmethod
     def sold(prefix: str = "") -> models.Q:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from catalog.layouts import Seat, SeatPlan
 from catalog.models import Show
+from catalog.selectors import show_with_movie_and_screen
 from core.db import after_commit, lock_wait_bounded
 from core.events import log_event
 from core.exceptions import NotFound
@@ -47,9 +48,12 @@ def _confirm_by_email(user: User, reference: uuid.UUID) -> None:
     )
 
 
-def _tell_of_sale(event_type: str, bookings: list[Booking], show: Show, **extra: Any) -> None:
-    """The webhook events of a sale: the sale itself, and the show selling out if it just did."""
-    listeners = subscriptions()
+def _tell_of_sale(
+    event_type: str, bookings: list[Booking], show: Show, listeners: dict[str, list[Any]] | None = None, **extra: Any
+) -> None:
+    """The webhook events of a sale: the sale itself, and the show selling out if it just did.
+    ``listeners``: subscriptions() when the caller read them already."""
+    listeners = subscriptions() if listeners is None else listeners
     first = bookings[0]
     sale = {
         "reference": first.reference,
@@ -79,7 +83,7 @@ def occupants_freeing_lapsed(*, show: Show, seat_numbers: Sequence[int], now: da
     inserted again; this runs under the show's lock like every change of who
     owns a seat, so expiry needs no background job.
     """
-    rows = list(Booking.objects.filter(show=show, seat_number__in=seat_numbers, status__in=Booking.OCCUPYING))
+    rows = Booking.occupants(show_id=show.pk, seat_numbers=seat_numbers)
     expired_holds = {
         row.hold_id
         for row in rows
@@ -95,7 +99,13 @@ def occupants_freeing_lapsed(*, show: Show, seat_numbers: Sequence[int], now: da
 
 @contextmanager
 def seat_change(
-    *, show_id: int, user: User | None, action: str, now: datetime, refuse_started: str | None = None
+    *,
+    show_id: int,
+    user: User | None,
+    action: str,
+    now: datetime,
+    refuse_started: str | None = None,
+    savepoint: bool = True,
 ) -> Iterator[Show]:
     """The one way seats change owner (in the spirit of pretix's lock_objects).
 
@@ -104,14 +114,16 @@ def seat_change(
     once (action, user, show) and raised as ShowBusy (503). With
     ``refuse_started`` (what can no longer be done, e.g. "it can no longer be
     booked"), a show that has started is refused with ShowStarted. Once the
-    transaction commits, cached answers showing seats are retired.
+    transaction commits, cached answers showing seats are retired. Without
+    ``savepoint``, inside a caller's transaction that a refusal rolls back
+    whole anyway, no SAVEPOINT statements are spent.
     """
 
     def busy() -> ShowBusy:
         log_event("lock_timeout", level=logging.WARNING, action=action, user_id=user and user.pk, show_id=show_id)
         return ShowBusy("This show is very busy right now; nothing changed. Try again in a moment.")
 
-    with transaction.atomic(), lock_wait_bounded(busy):
+    with transaction.atomic(savepoint=savepoint), lock_wait_bounded(busy):
         show = _lock_show(show_id)
         if refuse_started is not None and show.date_time <= now:
             raise ShowStarted(f"This show has already started; {refuse_started}.")
@@ -126,12 +138,7 @@ def _lock_show(show_id: int) -> Show:
     deadlock (there is only one lock to take). FOR NO KEY UPDATE, because a
     plain FOR UPDATE would also block the foreign-key check of every insert.
     On SQLite this is a no-op; BEGIN IMMEDIATE serialises writers instead."""
-    show = (
-        Show.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("movie", "screen")
-        .filter(pk=show_id)
-        .first()
-    )
+    show = show_with_movie_and_screen(show_id, lock=True)
     if show is None:
         raise NotFound("Show not found.")
     return show
@@ -196,37 +203,46 @@ def booking_create(
     now = timezone.now()
     seats: list[int] = []
     try:
-        # Locked right before the check, after all validation: the lock is
-        # held only for the check and the writes (see _lock_show).
-        with seat_change(
-            show_id=show_id, user=user, action="book", now=now, refuse_started="it can no longer be booked"
-        ) as show:
-            seats = sorted(_seats_of(show, seat_numbers, seat_labels))
-            occupied = occupants_freeing_lapsed(show=show, seat_numbers=seats, now=now)
-            # Seats the caller holds are theirs to book: the hold gives them up.
-            mine = [row for row in occupied if row.status == Booking.Status.HELD and row.user_id == user.pk]
-            taken = sorted(row.seat_number for row in occupied if row not in mine)
-            if taken:
-                raise SeatTaken(taken)
-            if mine:
-                _take_off_holds(mine, now)
-                _book_rows(mine, reference, now)
-            held = {row.seat_number for row in mine}
-            plan = show.screen.plan
-            created = Booking.objects.bulk_create(
-                _new_row(user=user, show=show, seat=seat, price=show.price_of(seat), reference=reference)
-                for seat in _existing_seats(plan, [number for number in seats if number not in held])
-            )
-            bookings = sorted([*mine, *created], key=lambda booking: booking.seat_number)
+        with transaction.atomic():
+            # What needs no seat comes first, so that the show's lock is held
+            # only for the check, the insert and the commit (see _lock_show):
+            # the e-mail's outbox row (rolled back with the rest if the seats
+            # are taken) and the webhook subscriptions.
             _confirm_by_email(user, reference)
-            _tell_of_sale("booking.created", bookings, show)
-            # Logged once the bookings are committed, never for a rolled-back attempt.
-            after_commit(
-                lambda: log_event(
-                    "booking_created", user_id=user.pk, show_id=show_id, seats=seats, reference=str(reference)
+            listeners = subscriptions()
+            with seat_change(
+                show_id=show_id,
+                user=user,
+                action="book",
+                now=now,
+                refuse_started="it can no longer be booked",
+                savepoint=False,
+            ) as show:
+                seats = sorted(_seats_of(show, seat_numbers, seat_labels))
+                occupied = occupants_freeing_lapsed(show=show, seat_numbers=seats, now=now)
+                # Seats the caller holds are theirs to book: the hold gives them up.
+                mine = [row for row in occupied if row.status == Booking.Status.HELD and row.user_id == user.pk]
+                taken = sorted(row.seat_number for row in occupied if row not in mine)
+                if taken:
+                    raise SeatTaken(taken)
+                if mine:
+                    _take_off_holds(mine, now)
+                    _book_rows(mine, reference, now)
+                held = {row.seat_number for row in mine}
+                plan = show.screen.plan
+                created = Booking.objects.bulk_create(
+                    _new_row(user=user, show=show, seat=seat, price=show.price_of(seat), reference=reference)
+                    for seat in _existing_seats(plan, [number for number in seats if number not in held])
                 )
-            )
-            return bookings
+                bookings = sorted([*mine, *created], key=lambda booking: booking.seat_number)
+                _tell_of_sale("booking.created", bookings, show, listeners)
+                # Logged once the bookings are committed, never for a rolled-back attempt.
+                after_commit(
+                    lambda: log_event(
+                        "booking_created", user_id=user.pk, show_id=show_id, seats=seats, reference=str(reference)
+                    )
+                )
+                return bookings
     except (SeatTaken, IntegrityError) as exc:
         # The IntegrityError is only reachable if the lock was bypassed; the constraint still holds.
         refused = exc if isinstance(exc, SeatTaken) else SeatTaken(seats)

@@ -280,14 +280,19 @@ def test_booking_one_seat_runs_a_fixed_handful_of_statements_besides_transaction
 
     statements = [q["sql"] for q in ctx.captured_queries if not TRANSACTION_CONTROL.match(q["sql"])]
     on_postgres = connection.vendor == "postgresql"
-    # user (token), [lock_timeout on PostgreSQL], lock show with its movie, availability check, insert,
-    # the confirmation e-mail's outbox row, the webhook endpoints listening (none here)
+    # user (token), the confirmation e-mail's outbox row, the webhook endpoints listening (none here),
+    # [lock_timeout on PostgreSQL], lock show with its movie and screen, availability check, insert
     assert len(statements) == (7 if on_postgres else 6), statements
-    assert "outbox_message" in statements[-2]
-    assert "webhooks_endpoint" in statements[-1]
+    assert "outbox_message" in statements[1]
+    assert "webhooks_endpoint" in statements[2]
+    # Under the show's lock: only the check and the insert, before the commit.
+    assert "bookings_booking" in statements[-2]
+    assert statements[-1].startswith('INSERT INTO "bookings_booking"')
     if on_postgres:
-        assert "lock_timeout" in statements[1]
-        assert "FOR NO KEY UPDATE" in statements[2]
+        assert "lock_timeout" in statements[3]
+        assert "FOR NO KEY UPDATE" in statements[4]
+    # One transaction (a savepoint here, inside the test's own), none nested in it.
+    assert sum(q["sql"].startswith("SAVEPOINT") for q in ctx.captured_queries) == 1
 
 
 def test_shows_available_seats_follow_bookings_and_cancellations(auth_client, api_client, show):
