@@ -17,7 +17,7 @@ from accounts.models import User
 from catalog.layouts import Seat, SeatPlan
 from catalog.models import Show
 from catalog.selectors import show_with_movie_and_screen
-from core.db import after_commit, lock_wait_bounded
+from core.db import after_commit, insert, lock_wait_bounded
 from core.events import log_event
 from core.exceptions import NotFound
 from core.httpcache import bump
@@ -230,9 +230,11 @@ def booking_create(
                     _book_rows(mine, reference, now)
                 held = {row.seat_number for row in mine}
                 plan = show.screen.plan
-                created = Booking.objects.bulk_create(
-                    _new_row(user=user, show=show, seat=seat, price=show.price_of(seat), reference=reference)
-                    for seat in _existing_seats(plan, [number for number in seats if number not in held])
+                created = insert(
+                    [
+                        _new_row(user=user, show=show, seat=seat, price=show.price_of(seat), reference=reference)
+                        for seat in _existing_seats(plan, [number for number in seats if number not in held])
+                    ]
                 )
                 bookings = sorted([*mine, *created], key=lambda booking: booking.seat_number)
                 _tell_of_sale("booking.created", bookings, show, listeners)

@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import KombuError
 
-from core.db import after_commit
+from core.db import after_commit, insert
 from core.events import log_event
 
 from .models import Message
@@ -46,8 +46,8 @@ def message_enqueue(*, kind: str, key: str, recipient: str | None, data: dict[st
     if not reachable(recipient):
         return None
     now = timezone.now()
-    message = Message.objects.create(
-        key=key, kind=kind, recipient=recipient, data=data, created_at=now, next_attempt_at=now
+    (message,) = insert(
+        [Message(key=key, kind=kind, recipient=recipient, data=data, created_at=now, next_attempt_at=now)]
     )
     after_commit(lambda: dispatch(message.pk))
     return message
@@ -59,7 +59,7 @@ def messages_enqueue(messages: list[Message]) -> None:
     now = timezone.now()
     for message in messages:
         message.created_at = message.next_attempt_at = now
-    created = Message.objects.bulk_create(messages)
+    created = insert(messages)
 
     def dispatch_all() -> None:
         for message in created:

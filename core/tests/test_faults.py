@@ -3,6 +3,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 
+from bookings import services
 from bookings.models import Booking, IdempotencyKey
 from conftest import client_for
 
@@ -66,13 +67,16 @@ def test_an_unreachable_database_is_503_json_and_the_service_recovers_by_itself(
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_in_the_middle_of_a_booking_leaves_no_rows(user, show, monkeypatch):
     """A fault after the insert, inside the transaction: nothing of it may remain, key included."""
-    real_bulk_create = Booking.objects.bulk_create
 
-    def insert_then_fail(objs, *args, **kwargs):
-        real_bulk_create(objs[:1], *args, **kwargs)
-        raise RuntimeError("power cut after the first insert")
+    real_insert = services.insert
 
-    monkeypatch.setattr(Booking.objects, "bulk_create", lambda objs, *a, **kw: insert_then_fail(list(objs), *a, **kw))
+    def insert_then_fail(objs):
+        if objs and isinstance(objs[0], Booking):
+            real_insert(objs[:1])
+            raise RuntimeError("power cut after the first insert")
+        return real_insert(objs)
+
+    monkeypatch.setattr(services, "insert", insert_then_fail)
     client = client_for(user)
     client.raise_request_exception = False
 
