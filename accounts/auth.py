@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.request import Request
 from rest_framework_simplejwt import authentication
@@ -39,3 +40,9 @@ class JWTAuthentication(authentication.JWTAuthentication):
         if not user.is_active:
             raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
         return user
+
+
+class JWTAuthenticationScheme(SimpleJWTScheme):
+    """The OpenAPI security scheme of JWTAuthentication: simplejwt's, unchanged (jwtAuth)."""
+
+    target_class = "accounts.auth.JWTAuthentication"
