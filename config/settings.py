@@ -111,11 +111,12 @@ MIDDLEWARE = [
     "core.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # The Admin* ones only act on SESSION_PATHS (core/middleware.py).
+    "core.middleware.AdminSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.AdminAuthenticationMiddleware",
+    "core.middleware.AdminMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns the admin log-in's lockout into its answer.
     "axes.middleware.AxesMiddleware",
@@ -128,6 +129,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "config.urls"
+ADMIN_URL = "admin/"  # where config/urls.py mounts the admin
+# The paths that use the admin's log-in (a session cookie): the admin, and the
+# API docs, which with PUBLIC_DOCS off only staff logged in there may see.
+# Sessions, Django's request.user and messages run on these alone (core/middleware.py).
+SESSION_PATHS = (f"/{ADMIN_URL}", "/swagger/", "/redoc/", "/api/schema/")
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 

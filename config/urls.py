@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
@@ -13,7 +14,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/swagger/", permanent=False)),
     re_path(r"^healthz/?$", views.healthz, name="healthz"),
     re_path(r"^readyz/?$", views.readyz, name="readyz"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("api/schema/", views.SchemaView.as_view(), name="schema"),
     path("swagger/", views.SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", views.RedocView.as_view(url_name="schema"), name="redoc"),

@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from bookings import services
 from bookings.models import Booking
 from bookings.tests.factories import make_booking
 from conftest import PASSWORD
@@ -56,7 +57,14 @@ def test_account_and_booking_events_are_json_lines_without_secrets(api_client, s
 
 
 def test_a_rolled_back_booking_logs_no_booking_created(auth_client, show, events, monkeypatch):
-    monkeypatch.setattr(Booking.objects, "bulk_create", lambda *a, **kw: (_ for _ in ()).throw(RuntimeError()))
+    real_insert = services.insert
+
+    def insert_failing_for_bookings(objs):
+        if objs and isinstance(objs[0], Booking):
+            raise RuntimeError("the insert failed")
+        return real_insert(objs)
+
+    monkeypatch.setattr(services, "insert", insert_failing_for_bookings)
     auth_client.raise_request_exception = False
 
     auth_client.post(f"/shows/{show.id}/book/", {"seat_number": 1}, format="json")
