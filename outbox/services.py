@@ -1,14 +1,19 @@
 """The outbox: messages written with the change they tell of, delivered after it commits.
 
-Delivery goes through Celery when CELERY_BROKER_URL is set, and in the
-process right after the commit otherwise (make run, the tests). Whatever
-fails on the way, the broker when the booking commits, the mail server
-during a delivery, the worker in the middle of one, the message stays in
-the table until it is sent: a failed delivery is retried with exponential
-backoff (OUTBOX_RETRY_*), and ``messages_sweep`` (Celery beat, or the
-``outbox_sweep`` command from cron) hands on whatever is due and unclaimed.
-A delivery claims its message first, so two deliveries of one message can
-never run at once and a delivered message is never sent again.
+With a broker (CELERY_BROKER_URL), a request only writes the message's row:
+``messages_sweep``, which Celery beat runs every OUTBOX_SWEEP_SECONDS (1),
+hands every message that is due to the workers. Publishing a task from the
+request instead cost about 1.1 ms of CPU per sale, an eighth of a booking
+(docs/performance.md); the price is up to a second's wait before a worker
+starts on it. Without a broker (make run, the tests) a message is delivered
+in the process right after the commit.
+
+Whatever fails on the way, the broker, the mail server during a delivery,
+the worker in the middle of one, the message stays in the table until it is
+sent: a failed delivery is retried with exponential backoff (OUTBOX_RETRY_*),
+and the sweep hands on whatever is due and unclaimed. A delivery claims its
+message first, and the sweep claims what it hands on, so two deliveries of
+one message can never run at once and a delivered message is never sent again.
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ def message_enqueue(*, kind: str, key: str, recipient: str | None, data: dict[st
     (message,) = insert(
         [Message(key=key, kind=kind, recipient=recipient, data=data, created_at=now, next_attempt_at=now)]
     )
-    after_commit(lambda: dispatch(message.pk))
+    _deliver_here_after_commit([message])
     return message
 
 
@@ -59,43 +64,54 @@ def messages_enqueue(messages: list[Message]) -> None:
     now = timezone.now()
     for message in messages:
         message.created_at = message.next_attempt_at = now
-    created = insert(messages)
-
-    def dispatch_all() -> None:
-        for message in created:
-            dispatch(message.pk)
-
-    after_commit(dispatch_all)
+    _deliver_here_after_commit(insert(messages))
 
 
-def dispatch(message_id: int) -> None:
-    """Hand a message to a worker, or deliver it here when there is no broker."""
+def _deliver_here_after_commit(messages: list[Message]) -> None:
+    """Without a broker, deliver in this process once the transaction commits;
+    with one, the sweep hands the messages to the workers within a second."""
+    if settings.CELERY_BROKER_URL:
+        return
+
+    def deliver_all() -> None:
+        for message in messages:
+            message_deliver(message_id=message.pk)
+
+    after_commit(deliver_all)
+
+
+def dispatch(message_id: int, *, handed_until: datetime | None = None) -> bool:
+    """Hand a message to a worker, or deliver it here when there is no broker.
+    False when the broker is down (the message waits for the sweep)."""
     if not settings.CELERY_BROKER_URL:
         message_deliver(message_id=message_id)
-        return
+        return True
     from .tasks import deliver  # the tasks module needs the Celery app, which needs settings
 
     try:
-        deliver.apply_async((message_id,), retry=False)
+        deliver.apply_async((message_id, handed_until and handed_until.isoformat()), retry=False)
     except (KombuError, OSError) as exc:
-        # The broker is down: the message waits in the outbox for the sweep.
         log_event("outbox_broker_unavailable", level=logging.WARNING, message_id=message_id, error=repr(exc))
+        return False
+    return True
 
 
 def _free(now: datetime) -> Q:
     return Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
 
 
-def message_deliver(*, message_id: int) -> float | None:
+def message_deliver(*, message_id: int, handed_until: datetime | None = None) -> float | None:
     """Deliver one message if it is due and nobody else is delivering it.
 
-    Returns the seconds until the next attempt when this one failed and the
-    message will be tried again, None otherwise (sent, given up, not due, or
-    claimed by another delivery).
+    ``handed_until``: the claim under which the sweep handed the message on,
+    which this delivery takes over. Returns the seconds until the next attempt
+    when this one failed and the message will be tried again, None otherwise
+    (sent, given up, not due, or claimed by another delivery).
     """
     now = timezone.now()
+    free = _free(now) if handed_until is None else _free(now) | Q(claimed_until=handed_until)
     claimed = Message.objects.filter(
-        _free(now), pk=message_id, status=Message.Status.PENDING, next_attempt_at__lte=now
+        free, pk=message_id, status=Message.Status.PENDING, next_attempt_at__lte=now
     ).update(claimed_until=now + timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS))
     if not claimed:
         return None
@@ -141,16 +157,33 @@ def _attempt_failed(message: Message, exc: Exception, *, give_up: bool = False) 
 
 
 def messages_sweep(*, limit: int = 500) -> int:
-    """Hand on every message that is due and not being delivered; returns how many."""
+    """Hand on every message that is due and not being delivered; returns how many.
+
+    With a broker, each is handed to the workers under a claim (as long as a
+    delivery's), so that the next sweep, a second later, does not hand it on
+    again while it waits in the queue; a task the broker loses is handed on
+    again once the claim lapses.
+    """
     now = timezone.now()
     due = list(
         Message.objects.filter(_free(now), status=Message.Status.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
-    for message_id in due:
-        dispatch(message_id)
-    return len(due)
+    if not due or not settings.CELERY_BROKER_URL:
+        for message_id in due:
+            dispatch(message_id)
+        return len(due)
+    until = now + timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
+    Message.objects.filter(_free(now), pk__in=due).update(claimed_until=until)
+    # Another sweep running at the same moment claimed the rest (its claim has another time).
+    handed = list(Message.objects.filter(pk__in=due, claimed_until=until).values_list("pk", flat=True))
+    for index, message_id in enumerate(handed):
+        if not dispatch(message_id, handed_until=until):
+            # The broker is down: give back what was not handed on, for the next sweep.
+            Message.objects.filter(pk__in=handed[index:], claimed_until=until).update(claimed_until=None)
+            return index
+    return len(handed)
 
 
 def message_send_again(*, message_id: int) -> Message:

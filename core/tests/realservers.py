@@ -169,14 +169,19 @@ class SMTPServer:
     def __init__(self, stall: float = 0) -> None:
         self.port = free_port()
         self.stall = stall
+        self.stalled = 0  # clients sitting in a stall right now
         self.messages: list[email.message.EmailMessage] = []
         self.controller: Controller | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802  # aiosmtpd's hook
         # Stalled before the message is sent: a client that gives up has delivered nothing.
         deadline = time.monotonic() + self.stall
-        while self.stall and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+        self.stalled += 1
+        try:
+            while self.stall and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+        finally:
+            self.stalled -= 1
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -204,11 +209,13 @@ class SMTPServer:
 
 
 class CeleryWorker:
-    """A real Celery worker process (`celery -A config worker`), which a test may kill and start again."""
+    """A real Celery worker process (`celery -A config worker`), which a test may kill and start again.
+    With ``beat``, it runs the schedule too (the outbox's sweep), as `make worker` does."""
 
-    def __init__(self, environ: dict[str, str], pool: tuple[str, ...] = ("--pool", "solo")) -> None:
+    def __init__(self, environ: dict[str, str], pool: tuple[str, ...] = ("--pool", "solo"), beat: bool = False) -> None:
         self.environ = environ
         self.pool = pool
+        self.beat = beat
         self.dir = Path(tempfile.mkdtemp(prefix="celery-worker-"))
         self.process: subprocess.Popen | None = None
         self.starts = 0
@@ -227,6 +234,8 @@ class CeleryWorker:
             "--hostname",
             f"test{self.starts}@%h",
         ]
+        if self.beat:
+            command += ["--beat", "--schedule", str(self.dir / "beat-schedule")]
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
                 command, cwd=Path(__file__).resolve().parents[2], env=self.environ, stdout=log, stderr=subprocess.STDOUT

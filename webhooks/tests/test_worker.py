@@ -19,6 +19,7 @@ def worker(broker):
     process = CeleryWorker(
         worker_environ(broker.url, WEBHOOKS_TIMEOUT_SECONDS="3", WEBHOOKS_ALLOW_PRIVATE_URLS="1"),
         pool=("--pool", "threads", "--concurrency", "4"),
+        beat=True,  # the sweep, which hands new messages to the workers
     )
     process.start()
     yield process

@@ -5,8 +5,8 @@ from outbox.services import messages_sweep
 
 class Command(BaseCommand):
     help = (
-        "Hand on every outbox message that is due: those the broker did not take, retries, and "
-        "those of a worker that died. Celery beat runs it every OUTBOX_SWEEP_SECONDS; without beat, run it from cron."
+        "Hand on every outbox message that is due: new ones, retries, and those of a worker that died. "
+        "Celery beat runs it every OUTBOX_SWEEP_SECONDS; without beat, run it from cron."
     )
 
     def handle(self, *args, **options) -> None:
