@@ -177,11 +177,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         {
             "connect_timeout": DATABASE_CONNECT_TIMEOUT,
             "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
-            # Parameters sent apart from the SQL (psycopg's server-side binding):
-            # a statement's text is then the same each time, and psycopg
-            # prepares it after its fifth use on a connection, so PostgreSQL
-            # stops parsing and planning the booking path's statements again.
-            "server_side_binding": True,
         }
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
