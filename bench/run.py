@@ -556,6 +556,9 @@ def main() -> int:
     chart(targets, png, title)
     if args.chart:
         shutil.copyfile(png, args.chart)
+    if len(targets) > 1:  # and one chart per version, for a before and an after picture
+        for index, target in enumerate(targets):
+            chart([target], out_dir / f"{name}.{index}.png", f"{title}: {target.name}")
 
     for target in targets:
         print()

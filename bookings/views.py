@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from accounts.auth import customer
+from catalog.filters import FilterBackend
 from catalog.models import Show
 from core.httpcache import CachedResponseMixin
 from core.routers import ID_PATTERN
@@ -237,7 +238,7 @@ class CustomerBookingsMixin(_ViewSet):
     )
 )
 class MyBookingViewSet(CustomerBookingsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = BookingFilter
 
 

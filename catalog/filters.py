@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
 
 from .models import Genre, Movie, Screen, Show
 from .selectors import now_showing
@@ -33,6 +34,18 @@ class StrictFilterSet(django_filters.FilterSet):
             if name not in self.form.errors:
                 self.form.add_error(name, "Give this parameter once.")
         return valid and not repeated
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which builds and validates the FilterSet's form
+    only when the request has query parameters: for a FilterSet that filters
+    nothing unless asked (no defaults), a plain request means the queryset as
+    it is, and the form cost about a tenth of GET /my-bookings/'s CPU."""
+
+    def filter_queryset(self, request, queryset, view):
+        if not request.query_params:
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class TrueFalseField(forms.NullBooleanField):
