@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
@@ -46,3 +49,31 @@ class JWTAuthenticationScheme(SimpleJWTScheme):
     """The OpenAPI security scheme of JWTAuthentication: simplejwt's, unchanged (jwtAuth)."""
 
     target_class = "accounts.auth.JWTAuthentication"
+
+
+def has_permission(user: User, permission: str) -> bool:
+    """``user.has_perm(permission)`` ("app_label.codename") as Django's ModelBackend
+    answers it (active superusers have every permission; others those given to
+    them or to one of their groups), in one written-out query instead of the
+    two the backend builds: on the door's check-in, the backend's way took a
+    fifth of the request's CPU."""
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    app_label, codename = permission.split(".", 1)
+    quote = connection.ops.quote_name
+    permissions, content_types = quote(Permission._meta.db_table), quote(ContentType._meta.db_table)
+    user_permissions = quote(User.user_permissions.through._meta.db_table)
+    user_groups = quote(User.groups.through._meta.db_table)
+    group_permissions = quote(Group.permissions.through._meta.db_table)
+    sql = (
+        f"SELECT 1 FROM {permissions} p JOIN {content_types} ct ON ct.id = p.content_type_id "
+        f"WHERE ct.app_label = %s AND p.codename = %s AND ("
+        f"p.id IN (SELECT permission_id FROM {user_permissions} WHERE user_id = %s) OR "
+        f"p.id IN (SELECT gp.permission_id FROM {group_permissions} gp "
+        f"JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [app_label, codename, user.pk, user.pk])
+        return cursor.fetchone() is not None

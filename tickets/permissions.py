@@ -1,5 +1,7 @@
 from rest_framework.permissions import BasePermission
 
+from accounts.auth import has_permission
+
 
 class IsDoorStaff(BasePermission):
     """Door staff (the tickets.check_in permission, given through a group such as
@@ -10,4 +12,4 @@ class IsDoorStaff(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and (user.is_staff or user.has_perm("tickets.check_in")))
+        return bool(user and user.is_authenticated and (user.is_staff or has_permission(user, "tickets.check_in")))
