@@ -32,11 +32,11 @@ class JWTAuthentication(authentication.JWTAuthentication):
     authenticated request. The user is still read each time, so a deactivated
     account's tokens stop working at once."""
 
-    def get_user(self, validated_token: Token) -> User:
+    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]  # the project's user model
         try:
             user_id = validated_token[api_settings.USER_ID_CLAIM]
         except KeyError as exc:
-            raise InvalidToken(_("Token contained no recognizable user identification")) from exc
+            raise InvalidToken(str(_("Token contained no recognizable user identification"))) from exc
         user = by_pk(User, user_id)
         if user is None:
             raise AuthenticationFailed(_("User not found"), code="user_not_found")

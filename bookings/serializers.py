@@ -100,7 +100,7 @@ EMAIL_QUEUED_HELP = "Whether a confirmation e-mail is on its way: false when the
 
 # How BookingSerializer formats times and prices: as its declared fields do
 # (DRF's defaults for these field types; prices are stored with 2 places).
-_FORMATS = {
+_FORMATS: dict[str, serializers.Field] = {
     "created_at": serializers.DateTimeField(),
     "cancelled_at": serializers.DateTimeField(),
     "show_date_time": serializers.DateTimeField(),

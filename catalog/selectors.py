@@ -52,7 +52,8 @@ def upcoming_shows() -> QuerySet[Show]:
 def _show_with_movie_and_screen_sql(*, lock: bool) -> str:
     show, movie, screen = Show._meta.db_table, Movie._meta.db_table, Screen._meta.db_table
     sql = (
-        f"SELECT s.*, m.title AS _movie_title, sc.name AS _screen_name, sc.layout AS _screen_layout, "
+        f"SELECT s.*, m.title AS _movie_title, m.duration_minutes AS _movie_duration_minutes, "
+        f"sc.name AS _screen_name, sc.layout AS _screen_layout, "
         f"sc.capacity AS _screen_capacity FROM {show} s "
         f"JOIN {movie} m ON m.id = s.movie_id JOIN {screen} sc ON sc.id = s.screen_id WHERE s.id = %s"
     )
@@ -62,7 +63,7 @@ def _show_with_movie_and_screen_sql(*, lock: bool) -> str:
 
 
 def show_with_movie_and_screen(show_id: int, *, lock: bool = False) -> Show | None:
-    """The show, its movie's title and its screen (name, layout, capacity) in one
+    """The show, its movie (title, duration) and its screen (name, layout, capacity) in one
     query; with ``lock``, the show's row locked until the transaction ends.
 
     The SQL is written out: building the same query with the ORM
@@ -75,8 +76,12 @@ def show_with_movie_and_screen(show_id: int, *, lock: bool = False) -> Show | No
     if show is None:
         return None
     row: Any = show  # the joined columns arrive as attributes of the show
-    layout = Screen._meta.get_field("layout").from_db_value(row._screen_layout, None, connection)  # type: ignore[attr-defined]
-    show.movie = Movie.from_db(show._state.db, ["id", "title"], [show.movie_id, row._movie_title])
+    layout = Screen._meta.get_field("layout").from_db_value(row._screen_layout, None, connection)  # type: ignore[arg-type]  # no expression: a plain column
+    show.movie = Movie.from_db(
+        show._state.db,
+        ["id", "title", "duration_minutes"],
+        [show.movie_id, row._movie_title, row._movie_duration_minutes],
+    )
     show.screen = Screen.from_db(
         show._state.db,
         ["id", "name", "layout", "capacity"],

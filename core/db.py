@@ -63,7 +63,9 @@ def lock_wait_bounded(on_timeout: Callable[[], Exception]) -> Iterator[None]:
 def by_pk(model: type[M], pk: Any) -> M | None:
     """The row with this primary key, as a model instance, or None."""
     meta, quote = model._meta, connection.ops.quote_name
-    sql = f"SELECT * FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # type: ignore[union-attr]
+    pk_column = meta.pk.column if meta.pk is not None else None
+    assert pk_column is not None
+    sql = f"SELECT * FROM {quote(meta.db_table)} WHERE {quote(pk_column)} = %s"
     return next(iter(model._default_manager.raw(sql, [pk])), None)
 
 
@@ -77,10 +79,12 @@ def insert(objs: Sequence[M]) -> list[M]:
     meta = model._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
+    pk_column = meta.pk.column if meta.pk is not None else None
+    assert pk_column is not None
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES {', '.join([row] * len(objs))} RETURNING {quote(meta.pk.column)}"  # type: ignore[union-attr]
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(field.column)) for field in fields)}) "
+        f"VALUES {', '.join([row] * len(objs))} RETURNING {quote(pk_column)}"
     )
     params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields]
     with connection.cursor() as cursor:

@@ -8,10 +8,10 @@ Run inside a configured Django (the scripts call django.setup() first).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 
-def check_bookings(promised: dict[int, tuple[int, int, int | None]], show_ids: Iterable[int]) -> dict[str, int]:
+def check_bookings(promised: Mapping[int, tuple[int, int, int | None]], show_ids: Iterable[int]) -> dict[str, int]:
     """Counts that must all be 0 but ``booked_rows``: seats booked twice, 201s whose row is
     missing or different, and booked rows in ``show_ids`` no client was told about."""
     from django.db.models import Count, Q

@@ -12,7 +12,7 @@ from core.middleware import (
 
 
 def stack():
-    seen = {}
+    seen: dict[str, bool] = {}
 
     def view(request):
         seen.update(

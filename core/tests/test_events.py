@@ -57,7 +57,7 @@ def test_account_and_booking_events_are_json_lines_without_secrets(api_client, s
 
 
 def test_a_rolled_back_booking_logs_no_booking_created(auth_client, show, events, monkeypatch):
-    real_insert = services.insert
+    real_insert = services.insert  # type: ignore[attr-defined]  # imported there from core.db
 
     def insert_failing_for_bookings(objs):
         if objs and isinstance(objs[0], Booking):

@@ -68,7 +68,7 @@ def test_an_unreachable_database_is_503_json_and_the_service_recovers_by_itself(
 def test_a_failure_in_the_middle_of_a_booking_leaves_no_rows(user, show, monkeypatch):
     """A fault after the insert, inside the transaction: nothing of it may remain, key included."""
 
-    real_insert = services.insert
+    real_insert = services.insert  # type: ignore[attr-defined]  # imported there from core.db
 
     def insert_then_fail(objs):
         if objs and isinstance(objs[0], Booking):

@@ -3,6 +3,8 @@ connection that sat idle: what each setting does when the database drops a
 connection behind the app's back (here: PostgreSQL ends the backend, as a
 restart or a failover would)."""
 
+from typing import Any
+
 import psycopg
 import pytest
 from django.db import OperationalError, close_old_connections, connection
@@ -35,10 +37,11 @@ def a_request_uses_the_database() -> None:
 
 @pytest.fixture
 def health_checked(settings):
-    previous = connection.health_check_enabled
-    connection.health_check_enabled = True  # as in production (CONN_HEALTH_CHECKS)
+    wrapper: Any = connection  # health_check_enabled is not in Django's stubs
+    previous = wrapper.health_check_enabled
+    wrapper.health_check_enabled = True  # as in production (CONN_HEALTH_CHECKS)
     yield settings
-    connection.health_check_enabled = previous
+    wrapper.health_check_enabled = previous
 
 
 def test_a_connection_idle_for_longer_than_the_setting_is_checked_and_replaced(health_checked):
