@@ -1,5 +1,6 @@
 -- One benchmark scenario for wrk:
---   wrk -t<threads> -s bench/wrk/scenario.lua <url> -- <scenario> <data dir> <out prefix> <threads> <run id>
+--   wrk -t<threads> -s bench/wrk/scenario.lua <url> -- <scenario> <data dir> <out prefix> <threads> <run id> warm|measure
+-- (a warm-up books the last hot show and scans ticket codes from the end of the list).
 --
 -- The data directory holds what bench/run.py wrote: one value per line in
 -- tokens.txt (customers' access tokens), shows.txt, codes.txt (ticket codes
@@ -36,7 +37,7 @@ local function lines(path)
 end
 
 local scenario, params, tokens, shows, codes, created, mixed
-local thread_id, thread_total, holder, run_id, sent
+local thread_id, thread_total, holder, run_id, sent, warm
 local pending_holds = {}   -- hold ids this thread created and has yet to confirm
 local next_code = 0
 local next_seat = 0
@@ -101,6 +102,7 @@ local requests = {
       next_seat = next_seat + 1
       local seats = tonumber(params.hot_seats)
       local show = hot_shows[math.floor(n / seats) + 1]
+      if warm then show = hot_shows[#hot_shows] end  -- the warm-up books the last show, which a run never reaches
       return book_keyed(show, n % seats + 1)
    end,
    premiere_rush = function()
@@ -111,6 +113,7 @@ local requests = {
       -- Each thread takes every thread_count-th code, so no code is scanned twice.
       next_code = next_code + 1
       local code = codes[(next_code - 1) * thread_total + thread_id]
+      if warm then code = codes[#codes + 1 - ((next_code - 1) * thread_total + thread_id)] end  -- from the end
       return post("/check-ins/", '{"code": "' .. code .. '", "device": "bench"}', params.door_token)
    end,
 }
@@ -157,6 +160,7 @@ function init(args)
    created:setvbuf("line")
    sent:setvbuf("line")
    run_id = args[5]
+   warm = args[6] == "warm"
    if requests[scenario] == nil then error("unknown scenario " .. scenario) end
    request = requests[scenario]
 end
