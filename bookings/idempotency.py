@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -67,6 +67,27 @@ def purge_expired_keys() -> int:
     return deleted
 
 
+def _insert_key(row: IdempotencyKey) -> bool:
+    """INSERT the key row unless the user's key exists: one statement, no savepoint
+    (ON CONFLICT DO NOTHING). A concurrent request that inserted the same key
+    and has not ended makes this one wait for it, at most the lock timeout.
+    The SQL is written out, as on the rest of the booking path (core/db.py)."""
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(IdempotencyKey._meta.db_table)} "
+        "(user_id, key, fingerprint, response_status, response_body, created_at) "
+        "VALUES (%s, %s, %s, NULL, '', %s) ON CONFLICT (user_id, key) DO NOTHING RETURNING id"
+    )
+    created_at = IdempotencyKey._meta.get_field("created_at").get_db_prep_save(row.created_at, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [row.user_id, row.key, row.fingerprint, created_at])
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return False
+    row.pk, row._state.adding, row._state.db = inserted[0], False, connection.alias
+    return True
+
+
 def _claim(request: Request, key: str, digest: str) -> IdempotencyKey | Response:
     """Insert the key row, or answer from the row a previous request left."""
 
@@ -75,13 +96,10 @@ def _claim(request: Request, key: str, digest: str) -> IdempotencyKey | Response
             "A request with this Idempotency-Key is still in progress; retry after it finishes."
         )
 
-    try:
-        with transaction.atomic(), lock_wait_bounded(in_progress):
-            return IdempotencyKey.objects.create(
-                user=customer(request), key=key, fingerprint=digest, created_at=timezone.now()
-            )
-    except IntegrityError:
-        pass
+    row = IdempotencyKey(user=customer(request), key=key, fingerprint=digest, created_at=timezone.now())
+    with lock_wait_bounded(in_progress):
+        if _insert_key(row):
+            return row
     previous = IdempotencyKey.objects.get(user=customer(request), key=key)
     if previous.created_at < expired_before():
         # An expired key is free again: this request starts afresh.
@@ -109,7 +127,11 @@ def idempotent(request: Request, perform: Callable[[], Response]) -> Response:
         # Errors raise out of perform(), rolling the claim back with everything
         # else, so only successful responses are ever stored.
         response = perform()
-        claimed.response_status = response.status_code
-        claimed.response_body = json.dumps(response.data, cls=JSONEncoder)
-        claimed.save(update_fields=["response_status", "response_body"])
+        body = json.dumps(response.data, cls=JSONEncoder)
+        table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET response_status = %s, response_body = %s WHERE id = %s",
+                [response.status_code, body, claimed.pk],
+            )
     return response
