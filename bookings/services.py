@@ -10,14 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from catalog.layouts import Seat, SeatPlan
 from catalog.models import Show
 from catalog.selectors import show_with_movie_and_screen
-from core.db import after_commit, insert, lock_wait_bounded
+from core.db import after_commit, db_value, insert, lock_wait_bounded, update
 from core.events import log_event
 from core.exceptions import NotFound
 from core.httpcache import bump
@@ -84,6 +84,8 @@ def occupants_freeing_lapsed(*, show: Show, seat_numbers: Sequence[int], now: da
     owns a seat, so expiry needs no background job.
     """
     rows = Booking.occupants(show_id=show.pk, seat_numbers=seat_numbers)
+    for row in rows:
+        row.show = show  # the locked show, with its movie and screen: answers show them
     expired_holds = {
         row.hold_id
         for row in rows
@@ -144,6 +146,13 @@ def _lock_show(show_id: int) -> Show:
     return show
 
 
+def _active_holds(*, user: User, show: Show, now: datetime) -> list[Hold]:
+    """The customer's holds of this show that have not lapsed, oldest first (written out: core/db.py)."""
+    table = connection.ops.quote_name(Hold._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE user_id = %s AND show_id = %s AND status = %s AND expires_at > %s ORDER BY id"
+    return list(Hold.objects.raw(sql, [user.pk, show.pk, str(Hold.Status.ACTIVE), db_value(Hold, "expires_at", now)]))
+
+
 def _take_off_holds(rows: list[Booking], now: datetime) -> None:
     """Seats of holds that were just booked leave those holds; an emptied hold is done."""
     for hold in Hold.objects.filter(pk__in={row.hold_id for row in rows}):
@@ -174,9 +183,21 @@ def _new_row(
 
 def _book_rows(rows: list[Booking], reference: uuid.UUID, now: datetime) -> None:
     """Turn held rows into booked ones, detached from their hold."""
-    Booking.objects.filter(pk__in=[row.pk for row in rows]).update(
-        status=Booking.Status.BOOKED, hold=None, held_until=None, reference=reference, changed_at=now
-    )
+    if not rows:
+        return
+    table = connection.ops.quote_name(Booking._meta.db_table)
+    ids = ", ".join(["%s"] * len(rows))
+    with connection.cursor() as cursor:  # written out, as on the booking path (core/db.py)
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, hold_id = NULL, held_until = NULL, reference = %s, changed_at = %s "
+            f"WHERE id IN ({ids})",
+            [
+                str(Booking.Status.BOOKED),
+                db_value(Booking, "reference", reference),
+                db_value(Booking, "changed_at", now),
+                *(row.pk for row in rows),
+            ],
+        )
     for row in rows:
         row.status, row.hold, row.held_until, row.reference = Booking.Status.BOOKED, None, None, reference
         row.changed_at = now
@@ -368,36 +389,43 @@ def hold_create(*, user: User, show_id: int, seat_numbers: Sequence[int] = (), s
             show_id=show_id, user=user, action="hold", now=now, refuse_started="its seats can no longer be held"
         ) as show:
             seats = sorted(_seats_of(show, seat_numbers, seat_labels))
-            active = Hold.objects.filter(user=user, show=show, status=Hold.Status.ACTIVE, expires_at__gt=now)
-            first_active = active.first()
-            if first_active is not None and active.count() >= settings.HOLD_MAX_PER_SHOW:
+            active = _active_holds(user=user, show=show, now=now)
+            if active and len(active) >= settings.HOLD_MAX_PER_SHOW:
                 raise HoldLimit(
-                    f"You already hold seats for this show (hold {first_active.pk}); confirm or release it first.",
-                    hold=first_active.pk,
+                    f"You already hold seats for this show (hold {active[0].pk}); confirm or release it first.",
+                    hold=active[0].pk,
                 )
             taken = sorted(row.seat_number for row in occupants_freeing_lapsed(show=show, seat_numbers=seats, now=now))
             if taken:
                 raise SeatTaken(taken)
             quoted = _existing_seats(show.screen.plan, seats)
-            hold = Hold.objects.create(
-                user=user,
-                show=show,
-                seats=[{"seat_number": s.number, "label": s.label, "price": str(show.price_of(s))} for s in quoted],
-                created_at=now,
-                expires_at=now + timedelta(minutes=settings.HOLD_MINUTES),
+            (hold,) = insert(
+                [
+                    Hold(
+                        user=user,
+                        show=show,
+                        seats=[
+                            {"seat_number": s.number, "label": s.label, "price": str(show.price_of(s))} for s in quoted
+                        ],
+                        created_at=now,
+                        expires_at=now + timedelta(minutes=settings.HOLD_MINUTES),
+                    )
+                ]
             )
-            Booking.objects.bulk_create(
-                _new_row(
-                    user=user,
-                    show=show,
-                    seat=seat,
-                    price=show.price_of(seat),
-                    reference=hold.reference,
-                    status=Booking.Status.HELD,
-                    hold=hold,
-                    held_until=hold.expires_at,
-                )
-                for seat in quoted
+            insert(
+                [
+                    _new_row(
+                        user=user,
+                        show=show,
+                        seat=seat,
+                        price=show.price_of(seat),
+                        reference=hold.reference,
+                        status=Booking.Status.HELD,
+                        hold=hold,
+                        held_until=hold.expires_at,
+                    )
+                    for seat in quoted
+                ]
             )
             after_commit(
                 lambda: log_event("hold_created", hold_id=hold.pk, user_id=user.pk, show_id=show_id, seats=seats)
@@ -413,11 +441,16 @@ def _hold_change(
     *, hold_id: int, user: User, action: str, now: datetime, refuse_started: str | None = None
 ) -> Iterator[Hold]:
     """The caller's hold, locked after its show (the order every seat change uses)."""
-    show_id = Hold.objects.filter(pk=hold_id, user=user).values_list("show_id", flat=True).first()
-    if show_id is None:
+    # Written-out statements, as on the booking path (core/db.py).
+    table = connection.ops.quote_name(Hold._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT show_id FROM {table} WHERE id = %s AND user_id = %s", [hold_id, user.pk])
+        found = cursor.fetchone()
+    if found is None:
         raise NotFound("Hold not found.")
-    with seat_change(show_id=show_id, user=user, action=action, now=now, refuse_started=refuse_started) as show:
-        hold = Hold.objects.select_for_update().get(pk=hold_id)
+    with seat_change(show_id=found[0], user=user, action=action, now=now, refuse_started=refuse_started) as show:
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        (hold,) = Hold.objects.raw(f"SELECT * FROM {table} WHERE id = %s{lock}", [hold_id])
         hold.show = show
         yield hold
 
@@ -485,17 +518,17 @@ def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
         # Rows an expiry removed come back at the price quoted with the hold.
         kept = {row.seat_number for row in mine}
         quoted = {seat["seat_number"]: seat["price"] for seat in hold.seats}
-        Booking.objects.bulk_create(
-            _new_row(user=user, show=show, seat=seat, price=quoted[seat.number], reference=hold.reference)
-            for seat in _existing_seats(plan, [number for number in numbers if number not in kept])
+        added = insert(
+            [
+                _new_row(user=user, show=show, seat=seat, price=Decimal(quoted[seat.number]), reference=hold.reference)
+                for seat in _existing_seats(plan, [number for number in numbers if number not in kept])
+            ]
         )
         _book_rows(mine, hold.reference, now)
         hold.status, hold.ended_at = Hold.Status.CONFIRMED, now
-        hold.save(update_fields=["status", "ended_at"])
+        update(hold, ["status", "ended_at"])
         _confirm_by_email(user, hold.reference)
-        bookings = list(
-            Booking.objects.filter(reference=hold.reference, status=Booking.Status.BOOKED).order_by("seat_number")
-        )
+        bookings = sorted([*mine, *added], key=lambda booking: booking.seat_number)
         _tell_of_sale("hold.confirmed", bookings, show, hold=hold.pk)
         after_commit(
             lambda: log_event("hold_confirmed", hold_id=hold.pk, user_id=user.pk, show_id=show.pk, seats=numbers)

@@ -95,3 +95,23 @@ def insert(objs: Sequence[M]) -> list[M]:
         obj._state.adding = False
         obj._state.db = connection.alias
     return list(objs)
+
+
+def update(obj: models.Model, fields: Sequence[str]) -> None:
+    """``obj.save(update_fields=fields)`` as one written-out UPDATE (no signals)."""
+    meta, quote = obj._meta, connection.ops.quote_name
+    columns = [meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in columns)  # type: ignore[union-attr]
+    pk_column = meta.pk.column if meta.pk is not None else None
+    assert pk_column is not None
+    params = [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(pk_column)} = %s", [*params, obj.pk]
+        )
+
+
+def db_value(model: type[models.Model], name: str, value: Any) -> Any:
+    """``value`` as the database stores ``model``'s field ``name`` (a time or a UUID
+    differs between PostgreSQL and SQLite): for parameters of written-out SQL."""
+    return model._meta.get_field(name).get_db_prep_value(value, connection)  # type: ignore[union-attr]
