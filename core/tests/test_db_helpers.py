@@ -1,0 +1,65 @@
+"""core.db's written-out statements give what the ORM would."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from bookings.models import Booking, Hold
+from core.db import by_pk, db_value, insert, update
+
+pytestmark = pytest.mark.django_db
+
+
+def test_insert_writes_every_row_in_one_statement_and_sets_their_keys_in_order(user, show, django_assert_num_queries):
+    rows = [
+        Booking(user=user, show=show, seat_number=n, seat_label=f"A{n}", price=Decimal("9.50"), currency="EUR")
+        for n in (3, 1, 2)
+    ]
+
+    with django_assert_num_queries(1):
+        insert(rows)
+
+    for row in rows:
+        stored = Booking.objects.get(pk=row.pk)
+        assert (stored.seat_number, stored.seat_label, stored.price, stored.code) == (
+            row.seat_number,
+            row.seat_label,
+            Decimal("9.50"),
+            row.code,  # the field default, applied as save() would
+        )
+        assert stored.created_at is not None
+    assert not rows[0]._state.adding
+    assert insert([]) == []
+
+
+def test_by_pk_reads_the_row_with_the_orm_s_types_or_none(user):
+    found = by_pk(type(user), user.pk)
+
+    assert found == user
+    assert found is not None
+    assert found.date_joined == type(user).objects.get(pk=user.pk).date_joined  # an aware datetime
+    assert by_pk(type(user), 987654) is None
+
+
+def test_update_writes_the_named_fields_only(user, show):
+    now = timezone.now()
+    hold = Hold.objects.create(user=user, show=show, seats=[], created_at=now, expires_at=now + timedelta(minutes=8))
+    hold.status, hold.ended_at, hold.extended = Hold.Status.CONFIRMED, now, True
+
+    update(hold, ["status", "ended_at"])
+
+    stored = Hold.objects.get(pk=hold.pk)
+    assert (stored.status, stored.ended_at, stored.extended) == ("confirmed", now, False)
+
+
+def test_db_value_matches_what_the_orm_filters_with(user, show):
+    now = timezone.now()
+    hold = Hold.objects.create(user=user, show=show, seats=[], created_at=now, expires_at=now + timedelta(minutes=8))
+
+    (found,) = Hold.objects.raw(
+        "SELECT * FROM bookings_hold WHERE expires_at > %s", [db_value(Hold, "expires_at", now)]
+    )
+
+    assert found == hold
