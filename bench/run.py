@@ -79,12 +79,12 @@ EXPECTED.update(mixed={200, 201, 409}, check_in={201})
 # costlier fails CI (which runs 3 s per scenario). They hold what the code
 # reaches now with room for the noise of short runs on a shared machine: the
 # two 20 s final runs in docs/performance.md measured 2.4-2.9 (me),
-# 9.1-12.2, 8.1-12.6, 10.9-13.7, 13.8 and 8.8-10.7; 3 s runs up to 3.4,
-# 13.0, 12.9, 16.8, 16.8 and 16.5. The aim is lower: a booking at 4 times
-# /healthz, /me/ at 2.
+# 9.1-12.2, 8.1-12.6, 10.9-13.7, 13.8 and 8.8-10.7; 3 s runs in CI up to
+# 3.8, 15.7, 12.9, 16.8, 16.8 and 16.5 (a fast /healthz moment raises every
+# ratio). The aim is lower: a booking at 4 times /healthz, /me/ at 2.
 BUDGETS = {
-    "me": 4.5,
-    "my_bookings": 16.0,
+    "me": 5.0,
+    "my_bookings": 20.0,
     "book_spread": 16.0,
     "book_hot": 21.0,
     "holds": 24.0,
