@@ -329,36 +329,48 @@ def verify(target: Target) -> dict:
     )
     answer = json.loads(done.stdout)
     check = {name: count for name, count in answer["check"].items() if name != "booked_rows"}
-    answered = sum(ask_again(target, *row) for row in answer["untold"])
+    sent = sent_requests(target)
+    tokens = (target.data / "tokens.txt").read_text().split()
+    answered = sum(
+        ask_again(target, tokens, sent.get((show, seat), []), booking, show, seat)
+        for booking, show, seat in answer["untold"]
+    )
     check["rows_without_a_201"] -= answered
     check["in_flight_answered_on_retry"] = answered
     return check
 
 
-def ask_again(target: Target, booking: int, show: int, seat: int) -> bool:
-    """True when a request sent for this seat, sent again with its idempotency
-    key, is answered 201 with this booking."""
-    tokens = (target.data / "tokens.txt").read_text().split()
-    for sent in target.work.glob("*.created.*.sent"):
-        for line in sent.read_text().splitlines():
-            key, token, sent_show, sent_seat = line.split()
-            if (int(sent_show), int(sent_seat)) != (show, seat):
-                continue
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{target.port}/shows/{show}/book/",
-                data=json.dumps({"seat_number": seat}).encode(),
-                headers={
-                    "Authorization": f"Bearer {tokens[int(token) - 1]}",
-                    "Content-Type": "application/json",
-                    "Idempotency-Key": key,
-                },
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    if response.status == 201 and json.load(response)["id"] == booking:
-                        return True
-            except urllib.error.HTTPError:
-                continue  # this request was refused (409): another one holds the seat
+def sent_requests(target: Target) -> dict[tuple[int, int], list[tuple[str, int]]]:
+    """Every booking request sent with an idempotency key: (show, seat) -> [(key, token number)]."""
+    sent: dict[tuple[int, int], list[tuple[str, int]]] = {}
+    for path in target.work.glob("*.created.*.sent"):
+        for line in path.read_text().splitlines():
+            key, token, show, seat = line.split()
+            sent.setdefault((int(show), int(seat)), []).append((key, int(token)))
+    return sent
+
+
+def ask_again(
+    target: Target, tokens: list[str], requests: list[tuple[str, int]], booking: int, show: int, seat: int
+) -> bool:
+    """True when one of the requests sent for this seat, sent again with its
+    idempotency key, is answered 201 with this booking."""
+    for key, token in requests:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{target.port}/shows/{show}/book/",
+            data=json.dumps({"seat_number": seat}).encode(),
+            headers={
+                "Authorization": f"Bearer {tokens[token - 1]}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": key,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                if response.status == 201 and json.load(response)["id"] == booking:
+                    return True
+        except urllib.error.HTTPError:
+            continue  # this request was refused (409): another one holds the seat
     return False
 
 

@@ -74,16 +74,22 @@ def for_the_admin(request: HttpRequest) -> bool:
     return request.path_info.startswith(settings.SESSION_PATHS)
 
 
-class AdminSessionMiddleware(SessionMiddleware):
+class _OnSessionPathsOnly:
+    """Mixed in before one of Django's middleware: it runs on SESSION_PATHS only."""
+
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        return super().__call__(request) if for_the_admin(request) else self.get_response(request)  # type: ignore[return-value]
+        if for_the_admin(request):
+            return super().__call__(request)  # type: ignore[misc,no-any-return]
+        return self.get_response(request)  # type: ignore[attr-defined,no-any-return]  # the middleware's
 
 
-class AdminAuthenticationMiddleware(AuthenticationMiddleware):
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        return super().__call__(request) if for_the_admin(request) else self.get_response(request)  # type: ignore[return-value]
+class AdminSessionMiddleware(_OnSessionPathsOnly, SessionMiddleware):
+    pass
 
 
-class AdminMessageMiddleware(MessageMiddleware):
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        return super().__call__(request) if for_the_admin(request) else self.get_response(request)  # type: ignore[return-value]
+class AdminAuthenticationMiddleware(_OnSessionPathsOnly, AuthenticationMiddleware):
+    pass
+
+
+class AdminMessageMiddleware(_OnSessionPathsOnly, MessageMiddleware):
+    pass
