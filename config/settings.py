@@ -359,6 +359,8 @@ SPECTACULAR_SETTINGS = {
 BOOKING_MAX_SEATS = env_int("BOOKING_MAX_SEATS", 10)  # seats in one request
 # How long a booking waits for its show's lock on PostgreSQL before answering
 # 503 with Retry-After, instead of piling up workers behind a slow transaction.
+# Set once per connection (core/postgresql), so it bounds every lock wait of
+# the app, its workers and its commands alike (0: no bound).
 BOOKING_LOCK_TIMEOUT_MS = env_int("BOOKING_LOCK_TIMEOUT_MS", 3000)
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 

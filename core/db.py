@@ -26,12 +26,19 @@ LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for an expired lock_timeou
 
 
 def set_lock_timeout() -> None:
-    """Bound how long the current transaction waits for any lock (PostgreSQL only).
+    """Bound how long the current transaction waits for any lock (PostgreSQL only)
+    to BOOKING_LOCK_TIMEOUT_MS.
 
-    Applies until the transaction ends. SQLite has no row locks; its writers
-    wait on the database lock for the connection's busy timeout instead.
+    Every PostgreSQL connection is opened with that lock_timeout
+    (core/postgresql), so this sends nothing unless the setting changed since
+    the connection opened; then it applies until the transaction ends. SQLite
+    has no row locks; its writers wait on the database lock for the
+    connection's busy timeout instead.
     """
-    if connection.vendor == "postgresql":
+    if connection.vendor != "postgresql":
+        return
+    connection.ensure_connection()
+    if getattr(connection, "session_lock_timeout_ms", None) != settings.BOOKING_LOCK_TIMEOUT_MS:
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{settings.BOOKING_LOCK_TIMEOUT_MS}ms"])
 

@@ -13,7 +13,7 @@ from threading import Event
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from rest_framework.test import APIClient
 
@@ -23,6 +23,7 @@ from bookings.services import holds_expire
 from bookings.tests.factories import make_booking
 from catalog.tests.factories import make_show
 from conftest import client_for, post, run_at_once
+from core.db import set_lock_timeout
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 
@@ -190,6 +191,24 @@ def request_while_locked(sql: str, params: list, call):
             release.set()
         holder.result()
     return response, time.monotonic() - started
+
+
+def lock_timeout_ms() -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXTRACT(EPOCH FROM current_setting('lock_timeout')::interval) * 1000")
+        return float(cursor.fetchone()[0])
+
+
+def test_connections_open_with_the_lock_timeout_and_a_setting_changed_since_applies_per_transaction(postgres, settings):
+    # Set once per connection (no statement per booking) ...
+    assert lock_timeout_ms() == settings.BOOKING_LOCK_TIMEOUT_MS == 3000
+    # ... and a setting changed while the connection is open still takes effect, for that transaction.
+    settings.BOOKING_LOCK_TIMEOUT_MS = 500
+    with transaction.atomic():
+        set_lock_timeout()
+        assert lock_timeout_ms() == 500
+    settings.BOOKING_LOCK_TIMEOUT_MS = 3000
+    assert lock_timeout_ms() == 3000
 
 
 def test_a_booking_that_cannot_get_the_show_lock_in_time_is_503_with_retry_after(

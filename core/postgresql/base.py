@@ -1,5 +1,6 @@
 """Django's PostgreSQL backend with a client-side deadline on every round trip
-(core/watchdog.py), and health checks only for connections that sat idle."""
+(core/watchdog.py), lock waits bounded once per connection, and health checks
+only for connections that sat idle."""
 
 from __future__ import annotations
 
@@ -37,6 +38,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
         ):
             self.health_check_done = True
         self.last_used = time.monotonic()
+
+    # Lock waits are bounded for the whole session (lock_timeout set when the
+    # connection opens), not per transaction: a "SET LOCAL lock_timeout" was a
+    # round trip in every booking, hold and check-in. core.db.set_lock_timeout
+    # only sends one when the setting changed after the connection opened.
+    def get_connection_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = super().get_connection_params()
+        self.session_lock_timeout_ms = settings.BOOKING_LOCK_TIMEOUT_MS
+        params["options"] = f"{params.get('options', '')} -c lock_timeout={self.session_lock_timeout_ms}".strip()
+        return params
 
     @property
     def deadline_seconds(self) -> float:
