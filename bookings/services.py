@@ -217,8 +217,9 @@ def booking_create(
     of the moment. Raises NotFound, ShowStarted, UnknownSeats for seats the
     screen does not have, SeatTaken naming every taken
     seat, or ShowBusy when the show's lock can not be had in time. The caller
-    has checked the input's shape (distinct, positive, well-formed), so the
-    transaction holds only the lock, the availability check and the insert.
+    has checked the input's shape (distinct, positive, well-formed), so under
+    the lock the transaction runs one statement when the seats are free: the
+    insert, which checks them as it goes.
     """
     reference = uuid.uuid4()
     now = timezone.now()
@@ -240,23 +241,35 @@ def booking_create(
                 savepoint=False,
             ) as show:
                 seats = sorted(_seats_of(show, seat_numbers, seat_labels))
-                occupied = occupants_freeing_lapsed(show=show, seat_numbers=seats, now=now)
-                # Seats the caller holds are theirs to book: the hold gives them up.
-                mine = [row for row in occupied if row.status == Booking.Status.HELD and row.user_id == user.pk]
-                taken = sorted(row.seat_number for row in occupied if row not in mine)
-                if taken:
-                    raise SeatTaken(taken)
-                if mine:
-                    _take_off_holds(mine, now)
-                    _book_rows(mine, reference, now)
-                held = {row.seat_number for row in mine}
                 plan = show.screen.plan
-                created = insert(
-                    [
+
+                def new_rows(numbers: Sequence[int]) -> list[Booking]:
+                    return [
                         _new_row(user=user, show=show, seat=seat, price=show.price_of(seat), reference=reference)
-                        for seat in _existing_seats(plan, [number for number in seats if number not in held])
+                        for seat in _existing_seats(plan, numbers)
                     ]
-                )
+
+                # The check and the insert in one statement: every seat nobody
+                # occupies is booked, and the seats left out (ON CONFLICT on the
+                # one-occupant constraint) are looked at, as before: taken (the
+                # whole booking is refused and rolled back), held by the caller,
+                # or held by a hold that lapsed.
+                created = insert(new_rows(seats), skip_taken="bookings_one_occupant_per_seat")
+                booked = {row.seat_number for row in created}
+                mine: list[Booking] = []
+                if len(booked) < len(seats):
+                    left = [number for number in seats if number not in booked]
+                    occupied = occupants_freeing_lapsed(show=show, seat_numbers=left, now=now)
+                    # Seats the caller holds are theirs to book: the hold gives them up.
+                    mine = [row for row in occupied if row.status == Booking.Status.HELD and row.user_id == user.pk]
+                    taken = sorted(row.seat_number for row in occupied if row not in mine)
+                    if taken:
+                        raise SeatTaken(taken)
+                    if mine:
+                        _take_off_holds(mine, now)
+                        _book_rows(mine, reference, now)
+                    held = {row.seat_number for row in mine}
+                    created += insert(new_rows([number for number in left if number not in held]))
                 bookings = sorted([*mine, *created], key=lambda booking: booking.seat_number)
                 _tell_of_sale("booking.created", bookings, show, listeners)
                 # Logged once the bookings are committed, never for a rolled-back attempt.

@@ -280,16 +280,17 @@ def test_booking_one_seat_runs_a_fixed_handful_of_statements_besides_transaction
 
     statements = [q["sql"] for q in ctx.captured_queries if not TRANSACTION_CONTROL.match(q["sql"])]
     # user (token), the confirmation e-mail's outbox row, the webhook endpoints listening (none here),
-    # lock show with its movie and screen, availability check, insert. The lock wait's bound
-    # (lock_timeout) is set once per connection on PostgreSQL, not per booking.
-    assert len(statements) == 6, statements
+    # lock show with its movie and screen, insert. The lock wait's bound (lock_timeout) is set once
+    # per connection on PostgreSQL, not per booking.
+    assert len(statements) == 5, statements
     assert "outbox_message" in statements[1]
     assert "webhooks_endpoint" in statements[2]
-    # Under the show's lock: only the check and the insert, before the commit.
-    assert "bookings_booking" in statements[-2]
-    assert statements[-1].startswith('INSERT INTO "bookings_booking"')
+    assert "catalog_show" in statements[3]
     if connection.vendor == "postgresql":
         assert "FOR NO KEY UPDATE" in statements[3]
+    # Under the show's lock: one statement before the commit, the insert that checks the seat is free.
+    assert statements[4].startswith('INSERT INTO "bookings_booking"')
+    assert 'ON CONFLICT ("show_id", "seat_number") WHERE' in statements[4]
     # One transaction (a savepoint here, inside the test's own), none nested in it.
     assert sum(q["sql"].startswith("SAVEPOINT") for q in ctx.captured_queries) == 1
 

@@ -86,6 +86,32 @@ def test_booking_a_seat_you_hold_consumes_it_from_the_hold(auth_client, show):
     assert auth_client.get(f"/holds/{hold_id}/").json()["status"] == "confirmed"
 
 
+def test_one_booking_takes_free_seats_own_held_seats_and_seats_of_a_lapsed_hold_or_none(
+    auth_client, other_client, show, clock
+):
+    hold(other_client, show, seat_numbers=[5])  # lapses below
+    clock.advance(minutes=9)
+    mine = hold(auth_client, show, seat_numbers=[2]).json()["id"]
+    hold(other_client, show, seat_numbers=[7])  # still active
+    book = {"seat_numbers": [1, 2, 5, 7]}
+
+    refused = auth_client.post(f"/shows/{show.id}/book/", book, format="json")
+
+    # Only the seat someone else still holds is named, and nothing changed: the free seat is
+    # not booked, the caller's hold and the lapsed one's row are as they were.
+    assert refused.status_code == 409
+    assert refused.json()["seat_numbers"] == [7]
+    assert occupants(show) == [(2, "held"), (5, "held"), (7, "held")]
+
+    booked = auth_client.post(f"/shows/{show.id}/book/", {"seat_numbers": [1, 2, 5]}, format="json")
+
+    assert booked.status_code == 201
+    assert booked.json()["seat_numbers"] == [1, 2, 5]
+    assert occupants(show) == [(1, "booked"), (2, "booked"), (5, "booked"), (7, "held")]
+    assert auth_client.get(f"/holds/{mine}/").json()["status"] == "confirmed"
+    assert {b["reference"] for b in booked.json()["bookings"]} == {booked.json()["reference"]}
+
+
 def test_confirming_books_the_seats_as_one_purchase(auth_client, show):
     created = hold(auth_client, show).json()
 

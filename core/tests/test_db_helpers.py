@@ -34,6 +34,32 @@ def test_insert_writes_every_row_in_one_statement_and_sets_their_keys_in_order(u
     assert insert([]) == []
 
 
+def test_insert_can_leave_out_the_rows_a_unique_constraint_refuses_in_the_same_statement(
+    user, show, django_assert_num_queries
+):
+    def row(n: int, status: str = Booking.Status.BOOKED) -> Booking:
+        return Booking(user=user, show=show, seat_number=n, seat_label=f"A{n}", price=Decimal("9"), status=status)
+
+    insert([row(2)])
+    insert([row(4, Booking.Status.CANCELLED)])  # outside the partial constraint: no occupant
+    rows = [row(1), row(2), row(3), row(4)]
+
+    with django_assert_num_queries(1):
+        inserted = insert(rows, skip_taken="bookings_one_occupant_per_seat")
+
+    assert inserted == [rows[0], rows[2], rows[3]]
+    assert all(r.pk is not None and not r._state.adding for r in inserted)
+    assert rows[1].pk is None
+    assert rows[1]._state.adding
+    occupying = Booking.objects.filter(show=show).exclude(status=Booking.Status.CANCELLED)
+    assert sorted(occupying.values_list("seat_number", "pk")) == [
+        (1, rows[0].pk),
+        (2, Booking.objects.get(show=show, seat_number=2, status="booked").pk),
+        (3, rows[2].pk),
+        (4, rows[3].pk),
+    ]
+
+
 def test_by_pk_reads_the_row_with_the_orm_s_types_or_none(user):
     found = by_pk(type(user), user.pk)
 
