@@ -408,9 +408,6 @@ def hold_create(*, user: User, show_id: int, seat_numbers: Sequence[int] = (), s
                     f"You already hold seats for this show (hold {active[0].pk}); confirm or release it first.",
                     hold=active[0].pk,
                 )
-            taken = sorted(row.seat_number for row in occupants_freeing_lapsed(show=show, seat_numbers=seats, now=now))
-            if taken:
-                raise SeatTaken(taken)
             quoted = _existing_seats(show.screen.plan, seats)
             (hold,) = insert(
                 [
@@ -425,8 +422,9 @@ def hold_create(*, user: User, show_id: int, seat_numbers: Sequence[int] = (), s
                     )
                 ]
             )
-            insert(
-                [
+
+            def held_rows(of: Sequence[Seat]) -> list[Booking]:
+                return [
                     _new_row(
                         user=user,
                         show=show,
@@ -437,9 +435,20 @@ def hold_create(*, user: User, show_id: int, seat_numbers: Sequence[int] = (), s
                         hold=hold,
                         held_until=hold.expires_at,
                     )
-                    for seat in quoted
+                    for seat in of
                 ]
-            )
+
+            # As in booking_create: the insert checks the seats; only seats left
+            # out are looked at (here any occupant refuses, the caller's own hold too).
+            held = {row.seat_number for row in insert(held_rows(quoted), skip_taken="bookings_one_occupant_per_seat")}
+            left = [number for number in seats if number not in held]
+            if left:
+                taken = sorted(
+                    row.seat_number for row in occupants_freeing_lapsed(show=show, seat_numbers=left, now=now)
+                )
+                if taken:
+                    raise SeatTaken(taken)
+                insert(held_rows(_existing_seats(show.screen.plan, left)))
             after_commit(
                 lambda: log_event("hold_created", hold_id=hold.pk, user_id=user.pk, show_id=show_id, seats=seats)
             )

@@ -2,10 +2,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Booking, Hold
 from bookings.tests.factories import make_booking
+from bookings.tests.test_api import TRANSACTION_CONTROL
 from catalog.tests.factories import make_show
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +112,32 @@ def test_one_booking_takes_free_seats_own_held_seats_and_seats_of_a_lapsed_hold_
     assert occupants(show) == [(1, "booked"), (2, "booked"), (5, "booked"), (7, "held")]
     assert auth_client.get(f"/holds/{mine}/").json()["status"] == "confirmed"
     assert {b["reference"] for b in booked.json()["bookings"]} == {booked.json()["reference"]}
+
+
+def test_a_hold_takes_free_seats_and_seats_of_a_lapsed_hold_in_five_statements(
+    auth_client, other_client, show, clock, settings
+):
+    settings.HOLD_MAX_PER_SHOW = 2
+    hold(other_client, show, seat_numbers=[5])  # lapses below
+    clock.advance(minutes=9)
+    hold(other_client, show, seat_numbers=[7])
+    hold(auth_client, show, seat_numbers=[2])
+
+    refused = hold(auth_client, show, seat_numbers=[1, 2, 5, 7])  # any occupant refuses, the caller's own hold too
+    assert refused.status_code == 409
+    assert refused.json()["seat_numbers"] == [2, 7]
+    with CaptureQueriesContext(connection) as ctx:
+        created = hold(auth_client, show, seat_numbers=[1, 3])
+
+    assert created.status_code == 201
+    statements = [q["sql"] for q in ctx.captured_queries if not TRANSACTION_CONTROL.match(q["sql"])]
+    # user (token), lock show, the caller's active holds, the hold, its seats' rows (checked as they go in)
+    assert len(statements) == 5, statements
+    assert "ON CONFLICT" in statements[-1]
+    assert hold(auth_client, show, seat_numbers=[4, 5]).status_code == 409  # two active holds already
+    auth_client.delete(f"/holds/{created.json()['id']}/")
+    assert hold(auth_client, show, seat_numbers=[4, 5]).status_code == 201
+    assert occupants(show) == [(2, "held"), (4, "held"), (5, "held"), (7, "held")]
 
 
 def test_confirming_books_the_seats_as_one_purchase(auth_client, show):
