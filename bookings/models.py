@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from catalog.models import Show
+from core.db import raw
 
 from .codes import new_ticket_code
 
@@ -134,7 +135,7 @@ class Booking(models.Model):
             f"SELECT * FROM {cls._meta.db_table} "
             f"WHERE show_id = %s AND seat_number IN ({seats}) AND status IN ({occupying})"
         )
-        return list(cls.objects.raw(sql, [show_id, *seat_numbers, *map(str, OCCUPYING)]))
+        return raw(cls, sql, [show_id, *seat_numbers, *map(str, OCCUPYING)])
 
     @staticmethod
     def sold(prefix: str = "") -> models.Q:

@@ -17,7 +17,7 @@ from accounts.models import User
 from catalog.layouts import Seat, SeatPlan
 from catalog.models import Show
 from catalog.selectors import show_with_movie_and_screen
-from core.db import after_commit, db_value, insert, lock_wait_bounded, update
+from core.db import after_commit, db_value, insert, lock_wait_bounded, raw, update
 from core.events import log_event
 from core.exceptions import NotFound
 from core.httpcache import bump
@@ -150,7 +150,7 @@ def _active_holds(*, user: User, show: Show, now: datetime) -> list[Hold]:
     """The customer's holds of this show that have not lapsed, oldest first (written out: core/db.py)."""
     table = connection.ops.quote_name(Hold._meta.db_table)
     sql = f"SELECT * FROM {table} WHERE user_id = %s AND show_id = %s AND status = %s AND expires_at > %s ORDER BY id"
-    return list(Hold.objects.raw(sql, [user.pk, show.pk, str(Hold.Status.ACTIVE), db_value(Hold, "expires_at", now)]))
+    return raw(Hold, sql, [user.pk, show.pk, str(Hold.Status.ACTIVE), db_value(Hold, "expires_at", now)])
 
 
 def _take_off_holds(rows: list[Booking], now: datetime) -> None:
@@ -472,7 +472,7 @@ def _hold_change(
         raise NotFound("Hold not found.")
     with seat_change(show_id=found[0], user=user, action=action, now=now, refuse_started=refuse_started) as show:
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-        (hold,) = Hold.objects.raw(f"SELECT * FROM {table} WHERE id = %s{lock}", [hold_id])
+        (hold,) = raw(Hold, f"SELECT * FROM {table} WHERE id = %s{lock}", [hold_id])
         hold.show = show
         yield hold
 

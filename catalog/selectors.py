@@ -6,6 +6,8 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from core.db import raw
+
 from .models import Movie, Screen, Show
 
 
@@ -72,7 +74,7 @@ def show_with_movie_and_screen(show_id: int, *, lock: bool = False) -> Show | No
     (docs/performance.md). The movie and screen come as model instances with
     those fields loaded; any other field is read when first used.
     """
-    show = next(iter(Show.objects.raw(_show_with_movie_and_screen_sql(lock=lock), [show_id])), None)
+    show = next(iter(raw(Show, _show_with_movie_and_screen_sql(lock=lock), [show_id])), None)
     if show is None:
         return None
     row: Any = show  # the joined columns arrive as attributes of the show

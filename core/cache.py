@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 RETRY_SECONDS = 2.0
 
 recovery_hooks: list[Callable[[], None]] = []
+# cache.incr's contract: add to a counter that exists, or fail (nil) and create nothing.
+INCR_IF_EXISTS = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end"
 T = TypeVar("T")
 Timeout = float | None  # seconds, None for ever; DEFAULT_TIMEOUT (typed as a float) for the default
 
@@ -91,9 +93,17 @@ class ResilientRedisCache(RedisCache):
         return self._call(lambda: super(ResilientRedisCache, self).has_key(key, version), False)
 
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
-        result: int | None = self._call(lambda: super(ResilientRedisCache, self).incr(key, delta, version), None)
+        def increment() -> int | None:
+            # Django's Redis backend asks EXISTS, then INCRBY: two round trips (and
+            # racy). Every sale bumps a version counter: one script, one round trip.
+            redis_key = self.make_and_validate_key(key, version=version)
+            client = self._cache.get_client(redis_key, write=True)
+            value: int | None = client.eval(INCR_IF_EXISTS, 1, redis_key, delta)
+            return value
+
+        result = self._call(increment, None)
         if result is None:
-            raise ValueError(f"Key '{key}' not found (the cache is unavailable)")
+            raise ValueError(f"Key '{key}' not found (or the cache is unavailable)")
         return result
 
     def set_many(

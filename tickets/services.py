@@ -23,7 +23,7 @@ from accounts.models import User
 from bookings.codes import normalize_code
 from bookings.models import Booking
 from catalog.selectors import show_with_movie_and_screen
-from core.db import after_commit, insert, lock_wait_bounded
+from core.db import after_commit, insert, lock_wait_bounded, raw
 from core.events import log_event
 from core.exceptions import Busy, NotFound
 from webhooks.services import event_emit
@@ -76,7 +76,7 @@ def _locked_ticket(lookup: dict[str, Any] | None) -> Booking | None:
     statuses = ", ".join(["%s"] * len(TICKETS))
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite: the write lock
     sql = f"SELECT * FROM {quote(Booking._meta.db_table)} WHERE {where} AND status IN ({statuses}){lock}"
-    booking = next(iter(Booking.objects.raw(sql, [*lookup.values(), *map(str, TICKETS)])), None)
+    booking = next(iter(raw(Booking, sql, [*lookup.values(), *map(str, TICKETS)])), None)
     if booking is not None:
         show = show_with_movie_and_screen(booking.show_id)
         assert show is not None  # a booking's show can not be deleted while it has bookings (PROTECT)
@@ -88,7 +88,7 @@ def _active_check_in(booking: Booking) -> CheckIn | None:
     sql = (
         f"SELECT * FROM {connection.ops.quote_name(CheckIn._meta.db_table)} WHERE booking_id = %s AND ended_at IS NULL"
     )
-    return next(iter(CheckIn.objects.raw(sql, [booking.pk])), None)
+    return next(iter(raw(CheckIn, sql, [booking.pk])), None)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.db import raw
 from outbox.models import Message
 from outbox.services import messages_enqueue
 
@@ -25,7 +26,7 @@ def subscriptions() -> dict[str, list[Endpoint]]:
     by_type: dict[str, list[Endpoint]] = {}
     # Written out, as on the rest of the booking path (core/db.py); every sale runs it.
     sql = f"SELECT id, events FROM {connection.ops.quote_name(Endpoint._meta.db_table)} WHERE active"
-    for endpoint in Endpoint.objects.raw(sql):
+    for endpoint in raw(Endpoint, sql):
         for event_type in endpoint.events:
             by_type.setdefault(event_type, []).append(endpoint)
     return by_type

@@ -102,3 +102,20 @@ def test_a_stalled_redis_answers_in_bounded_time_and_changes_made_meanwhile_are_
     assert elapsed < 5  # one socket timeout, then the cache is skipped
     # The version bump of the rename was lost with Redis; recovery retires every cached page.
     assert "Metropolis (restored)" in after.content.decode()
+
+
+def test_incr_counts_up_a_counter_that_exists_and_refuses_a_missing_one_creating_nothing(redis_cache):
+    cache.set("counter", 5, None)
+    with pytest.raises(ValueError, match="not found"):
+        cache.incr("missing")
+
+    assert cache.incr("counter") == 6
+    assert cache.incr("counter", 10) == 16
+    assert cache.get("counter") == 16
+    assert cache.get("missing") is None  # the refused incr created nothing
+    cache.set("counter", 1, None, version=2)
+    assert cache.incr("counter", version=2) == 2
+    assert cache.get("counter") == 16
+    redis_cache.stop()
+    with pytest.raises(ValueError, match="unavailable"):
+        cache.incr("counter")

@@ -60,6 +60,35 @@ def test_insert_can_leave_out_the_rows_a_unique_constraint_refuses_in_the_same_s
     ]
 
 
+def test_raw_gives_what_the_orm_s_raw_gives_with_converters_extra_columns_and_deferred_fields(user, show):
+    from bookings.services import hold_create
+    from core.db import raw
+
+    hold = hold_create(user=user, show_id=show.pk, seat_numbers=[4, 5])
+    queries = [
+        (Booking, "SELECT * FROM bookings_booking ORDER BY seat_number", []),  # uuid, decimal, times
+        (Hold, "SELECT *, 'x' AS _extra, 2 + 3 AS _sum FROM bookings_hold WHERE id = %s", [hold.pk]),  # JSON
+        (Booking, "SELECT seat_label, id FROM bookings_booking WHERE seat_number = %s", [5]),  # the rest deferred
+        (Booking, "SELECT * FROM bookings_booking WHERE seat_number = %s", [99]),
+    ]
+    for model, sql, params in queries:
+        ours, django = raw(model, sql, params), list(model.objects.raw(sql, params))
+        assert len(ours) == len(django)
+        for mine, theirs in zip(ours, django, strict=True):
+            assert type(mine) is type(theirs)
+            assert mine.__dict__.keys() == theirs.__dict__.keys()
+            assert {k: v for k, v in vars(mine).items() if k != "_state"} == {
+                k: v for k, v in vars(theirs).items() if k != "_state"
+            }
+            assert mine.get_deferred_fields() == theirs.get_deferred_fields()
+            assert not mine._state.adding
+    (hold_again,) = raw(Hold, "SELECT *, 'x' AS _extra FROM bookings_hold")
+    assert isinstance(hold_again.seats, list)
+    assert hold_again._extra == "x"
+    with pytest.raises(ValueError, match="primary key"):
+        raw(Booking, "SELECT seat_label FROM bookings_booking")
+
+
 def test_by_pk_reads_the_row_with_the_orm_s_types_or_none(user):
     found = by_pk(type(user), user.pk)
 
