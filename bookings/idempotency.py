@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from accounts.auth import customer
-from core.db import lock_wait_bounded, whole_transaction
+from core.db import lock_wait_bounded
 
 from .exceptions import IdempotencyKeyInProgress, IdempotencyKeyReused
 from .models import IdempotencyKey
@@ -120,7 +120,7 @@ def idempotent(request: Request, perform: Callable[[], Response]) -> Response:
     if key is None:
         return perform()
     digest = fingerprint(request)
-    with whole_transaction():  # every error leaves it: the service's own block needs no savepoint
+    with transaction.atomic():
         claimed = _claim(request, key, digest)
         if isinstance(claimed, Response):
             return claimed

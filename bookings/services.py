@@ -17,7 +17,7 @@ from accounts.models import User
 from catalog.layouts import Seat, SeatPlan
 from catalog.models import Show
 from catalog.selectors import show_with_movie_and_screen
-from core.db import after_commit, db_value, insert, lock_wait_bounded, needs_savepoint, raw, update
+from core.db import after_commit, db_value, insert, lock_wait_bounded, raw, update
 from core.events import log_event
 from core.exceptions import NotFound
 from core.httpcache import bump
@@ -117,16 +117,15 @@ def seat_change(
     ``refuse_started`` (what can no longer be done, e.g. "it can no longer be
     booked"), a show that has started is refused with ShowStarted. Once the
     transaction commits, cached answers showing seats are retired. Without
-    ``savepoint`` (or inside core.db.whole_transaction), inside a caller's
-    transaction that a refusal rolls back whole anyway, no SAVEPOINT
-    statements are spent.
+    ``savepoint``, inside a caller's transaction that a refusal rolls back
+    whole anyway, no SAVEPOINT statements are spent.
     """
 
     def busy() -> ShowBusy:
         log_event("lock_timeout", level=logging.WARNING, action=action, user_id=user and user.pk, show_id=show_id)
         return ShowBusy("This show is very busy right now; nothing changed. Try again in a moment.")
 
-    with transaction.atomic(savepoint=savepoint and needs_savepoint()), lock_wait_bounded(busy):
+    with transaction.atomic(savepoint=savepoint), lock_wait_bounded(busy):
         show = _lock_show(show_id)
         if refuse_started is not None and show.date_time <= now:
             raise ShowStarted(f"This show has already started; {refuse_started}.")
@@ -226,7 +225,7 @@ def booking_create(
     now = timezone.now()
     seats: list[int] = []
     try:
-        with transaction.atomic(savepoint=needs_savepoint()):
+        with transaction.atomic():
             # What needs no seat comes first, so that the show's lock is held
             # only for the check, the insert and the commit (see _lock_show):
             # the e-mail's outbox row (rolled back with the rest if the seats

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -22,31 +21,6 @@ def after_commit(func: Callable[[], object]) -> None:
     request whose changes were committed into an error answer.
     """
     transaction.on_commit(func, robust=True)
-
-
-# Set while whole_transaction() runs: see needs_savepoint().
-_whole: ContextVar[bool] = ContextVar("whole_transaction", default=False)
-
-
-@contextmanager
-def whole_transaction() -> Iterator[None]:
-    """``transaction.atomic()`` for a caller that lets every exception out of the
-    block, so that any failure inside rolls the whole transaction back (an
-    idempotent request: bookings/idempotency.py). The services' atomic blocks
-    nested in it then open no savepoint: SAVEPOINT and RELEASE are two round
-    trips that would only serve a caller catching the error and going on."""
-    with transaction.atomic():
-        token = _whole.set(True)
-        try:
-            yield
-        finally:
-            _whole.reset(token)
-
-
-def needs_savepoint() -> bool:
-    """Whether an atomic block nested here needs a savepoint of its own: not inside
-    whole_transaction(). Use as ``transaction.atomic(savepoint=needs_savepoint())``."""
-    return not _whole.get()
 
 
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE for an expired lock_timeout

@@ -2,8 +2,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings.models import Booking, IdempotencyKey
@@ -132,44 +130,3 @@ def test_an_invalid_key_is_400(auth_client, show, key):
     assert response.status_code == 400
     assert "Idempotency-Key" in response.json()
     assert not Booking.objects.exists()
-
-
-def savepoints(ctx) -> int:
-    return sum(q["sql"].startswith("SAVEPOINT") for q in ctx.captured_queries)
-
-
-def test_a_keyed_request_is_one_transaction_without_savepoints_of_its_services(auth_client, show):
-    """The key's transaction is left by every error, so the service inside it opens no savepoint:
-    the one SAVEPOINT seen here is the key's transaction itself, nested in the test's."""
-    with CaptureQueriesContext(connection) as booking:
-        booked = book(auth_client, show, {"seat_number": 1})
-    with CaptureQueriesContext(connection) as holding:
-        held = auth_client.post(f"/shows/{show.id}/holds/", {"seat_number": 2}, format="json", HTTP_IDEMPOTENCY_KEY="h")
-    with CaptureQueriesContext(connection) as confirming:
-        confirmed = auth_client.post(f"/holds/{held.json()['id']}/confirm/", HTTP_IDEMPOTENCY_KEY="c")
-    with CaptureQueriesContext(connection) as cancelling:
-        cancelled = auth_client.post(f"/bookings/{booked.json()['id']}/cancel/", HTTP_IDEMPOTENCY_KEY="x")
-
-    assert (booked.status_code, held.status_code, confirmed.status_code, cancelled.status_code) == (201, 201, 201, 200)
-    assert [savepoints(ctx) for ctx in (booking, holding, confirming, cancelling)] == [1, 1, 1, 1]
-
-
-def test_a_database_error_inside_a_keyed_booking_rolls_back_everything_and_stores_nothing(
-    auth_client, other_user, show, monkeypatch
-):
-    from bookings import services
-    from bookings.tests.factories import make_booking
-
-    make_booking(user=other_user, show=show, seat_number=4)
-    # Blind the check, as a bug in it would: the constraint refuses the insert inside the key's
-    # transaction, which has no savepoint of the service's to fall back to.
-    monkeypatch.setattr(services, "occupants_freeing_lapsed", lambda **kwargs: [])
-
-    refused = book(auth_client, show, {"seat_numbers": [3, 4]})
-
-    assert refused.status_code == 409
-    assert refused.json()["seat_numbers"] == [3, 4]
-    assert list(Booking.objects.values_list("seat_number", flat=True)) == [4]
-    assert not IdempotencyKey.objects.exists()
-    monkeypatch.undo()
-    assert book(auth_client, show, {"seat_numbers": [3]}, key="another").status_code == 201
