@@ -130,3 +130,23 @@ def test_an_invalid_key_is_400(auth_client, show, key):
     assert response.status_code == 400
     assert "Idempotency-Key" in response.json()
     assert not Booking.objects.exists()
+
+
+def test_a_database_error_inside_a_keyed_booking_rolls_back_everything_and_stores_nothing(
+    auth_client, other_user, show, monkeypatch
+):
+    from bookings import services
+    from bookings.tests.factories import make_booking
+
+    make_booking(user=other_user, show=show, seat_number=4)
+    # Blind the check, as a bug in it would: the constraint refuses the insert inside the key's transaction.
+    monkeypatch.setattr(services, "occupants_freeing_lapsed", lambda **kwargs: [])
+
+    refused = book(auth_client, show, {"seat_numbers": [3, 4]})
+
+    assert refused.status_code == 409
+    assert refused.json()["seat_numbers"] == [3, 4]
+    assert list(Booking.objects.values_list("seat_number", flat=True)) == [4]
+    assert not IdempotencyKey.objects.exists()
+    monkeypatch.undo()
+    assert book(auth_client, show, {"seat_numbers": [3]}, key="another").status_code == 201
