@@ -15,22 +15,12 @@ from .models import Booking
 SOLD_OR_CANCELLED = [Booking.Status.BOOKED, Booking.Status.CANCELLED]
 
 
-# What an answer shows of a booking (bookings.serializers.BookingSerializer): the
-# rest of its show, movie and screen (a movie's description, a screen's seat
-# layout) would be read, sent and decoded for every row of every page.
-BOOKING_ANSWER_FIELDS = (
-    *("seat_number", "status", "created_at", "cancelled_at", "seat_label", "price", "currency", "reference"),
-    *("show", "show__date_time", "show__movie", "show__movie__title", "show__screen", "show__screen__name"),
-)
-
-
 def booking_list(*, user: User) -> QuerySet[Booking]:
     """A customer's bookings, newest first, with what the response shows of show and movie."""
     return (
         # Held rows belong to holds (/holds/), not to the customer's bookings.
         Booking.objects.filter(user=user, status__in=SOLD_OR_CANCELLED)
         .select_related("show__movie", "show__screen")
-        .only(*BOOKING_ANSWER_FIELDS)
         .order_by("-created_at", "-id")
     )
 
