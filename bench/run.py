@@ -10,7 +10,8 @@ the gunicorn processes (read from /proc), by PostgreSQL and by wrk itself.
 Prints a table, writes it as JSON and as a chart (PNG) to bench/results/, then
 checks the database: no seat booked twice, every 201 matches its row, no row
 in the shows that started empty lacks its 201. Any unexpected answer, any
-mismatch, or a scenario over its CPU budget exits 1.
+mismatch, or a scenario over its CPU budget exits 1 (a scenario over it is
+measured again, after a fresh baseline, and fails only if over both times).
 
 With --before REF, the same scenarios also run, alternating, against the code
 at git revision REF (its own checkout, database and server), so a change is
@@ -36,6 +37,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,6 +108,7 @@ class Target:
     server: subprocess.Popen | None = None
     counts: dict = field(default_factory=dict)
     results: list[dict] = field(default_factory=list)
+    rechecks: list[dict] = field(default_factory=list)  # scenarios over budget, measured again (main)
     warm_ups: dict[int, tuple[int, int]] = field(default_factory=dict)  # bookings the warm-ups made
     check: dict = field(default_factory=dict)
 
@@ -313,7 +316,7 @@ def drive(target: Target, scenario: str, connections: int, seconds: int) -> dict
 def verify(target: Target) -> dict:
     """The database check; rows no 201 told of are asked about again by their
     requests' idempotency keys (in flight when wrk stopped: a client would retry)."""
-    promised = {pk: seat for r in target.results for pk, seat in r["_created"].items()}
+    promised = {pk: seat for r in [*target.results, *target.rechecks] for pk, seat in r["_created"].items()}
     promised.update(target.warm_ups)
     params = dict(line.split("=", 1) for line in (target.data / "params.txt").read_text().splitlines())
     empty = [int(params["premiere_show"]), *map(int, params["hot_shows"].split(","))]
@@ -382,13 +385,25 @@ def with_ratios(results: list[dict]) -> list[dict]:
     return results
 
 
-def over_budget(results: list[dict]) -> list[str]:
+def over_budget(results: list[dict], rechecks: Sequence[dict] = ()) -> list[dict]:
+    """The scenarios over their CPU budget, in the run and, if measured again, in the recheck too."""
+    again = {r["scenario"]: r["cpu_vs_baseline"] for r in rechecks if r["scenario"] != "baseline"}
     return [
-        f"{r['scenario']}: {r['cpu_vs_baseline']:.1f}x the baseline's CPU per request "
-        f"(budget {BUDGETS[r['scenario']]}x)"
+        r
         for r in results
-        if r["scenario"] in BUDGETS and r["cpu_vs_baseline"] > BUDGETS[r["scenario"]]
+        if r["scenario"] in BUDGETS
+        and r["cpu_vs_baseline"] > BUDGETS[r["scenario"]]
+        and again.get(r["scenario"], r["cpu_vs_baseline"]) > BUDGETS[r["scenario"]]
     ]
+
+
+def budget_line(r: dict, rechecks: Sequence[dict]) -> str:
+    again = [x["cpu_vs_baseline"] for x in rechecks if x["scenario"] == r["scenario"]]
+    measured_again = f", {again[0]:.1f}x measured again" if again else ""
+    return (
+        f"{r['scenario']}: {r['cpu_vs_baseline']:.1f}x the baseline's CPU per request{measured_again} "
+        f"(budget {BUDGETS[r['scenario']]}x)"
+    )
 
 
 def table(results: list[dict]) -> str:
@@ -546,10 +561,20 @@ def main() -> int:
                     flush=True,
                 )
         for target in targets:
+            with_ratios(target.results)
+        # A short run on a shared machine can read one scenario high (another
+        # process, a fast moment of /healthz). A scenario over its budget is
+        # measured again, after a fresh baseline, and fails only if it is over
+        # both times: a change that really costs more is.
+        after = targets[-1]
+        for name in [r["scenario"] for r in over_budget(after.results)]:
+            again = [drive(after, scenario, SCENARIOS[scenario], args.seconds) for scenario in ("baseline", name)]
+            after.rechecks.extend(with_ratios(again))
+            print(f"  {name} measured again: {again[1]['cpu_vs_baseline']:.1f}x (budget {BUDGETS[name]}x)", flush=True)
+        for target in targets:
             assert target.server is not None
             wait_until_idle(target.server.pid)
             target.check = verify(target)
-            with_ratios(target.results)
     finally:
         for target in targets:
             if target.server is not None:
@@ -577,6 +602,7 @@ def main() -> int:
             {
                 "name": target.name or "this tree",
                 "results": [{k: v for k, v in r.items() if not k.startswith("_")} for r in target.results],
+                "rechecks": [{k: v for k, v in r.items() if not k.startswith("_")} for r in target.rechecks],
                 "database_check": target.check,
             }
             for target in targets
@@ -616,7 +642,7 @@ def main() -> int:
             failures.append(f"{target.name or 'this tree'}: {errors} unexpected answers")
         if any(count for name, count in target.check.items() if name != "in_flight_answered_on_retry"):
             failures.append(f"{target.name or 'this tree'}: database check {target.check}")
-    budget = over_budget(after.results)
+    budget = [budget_line(r, after.rechecks) for r in over_budget(after.results, after.rechecks)]
     for line in budget:
         print(f"over budget: {line}")
     if budget and not args.no_budgets:
