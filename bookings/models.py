@@ -24,6 +24,7 @@ class BookingStatus(models.TextChoices):
 # partial unique index over both is what makes "one owner per seat" a fact of
 # the database rather than of the code.
 OCCUPYING = [BookingStatus.BOOKED, BookingStatus.HELD]
+ONE_OCCUPANT_PER_SEAT = "bookings_one_occupant_per_seat"  # that index's constraint
 
 
 class Booking(models.Model):
@@ -90,7 +91,7 @@ class Booking(models.Model):
             models.UniqueConstraint(
                 fields=["show", "seat_number"],
                 condition=models.Q(status__in=OCCUPYING),
-                name="bookings_one_occupant_per_seat",
+                name=ONE_OCCUPANT_PER_SEAT,
             ),
             models.CheckConstraint(condition=models.Q(seat_number__gte=1), name="bookings_seat_number_positive"),
             models.CheckConstraint(condition=models.Q(status__in=BookingStatus.values), name="bookings_status_valid"),

@@ -17,7 +17,7 @@ from accounts.models import User
 from catalog.layouts import Seat, SeatPlan
 from catalog.models import Show
 from catalog.selectors import show_with_movie_and_screen
-from core.db import after_commit, db_value, insert, lock_wait_bounded, raw, update
+from core.db import after_commit, db_value, for_update, insert, lock_wait_bounded, raw, update
 from core.events import log_event
 from core.exceptions import NotFound
 from core.httpcache import bump
@@ -34,7 +34,7 @@ from .exceptions import (
     ShowStarted,
     UnknownSeats,
 )
-from .models import Booking, Hold
+from .models import ONE_OCCUPANT_PER_SEAT, Booking, Hold
 
 # The customer's e-mails (rendered by tickets.emails): written to the outbox in
 # the transaction that sells or cancels, so one exists exactly when it committed.
@@ -254,7 +254,7 @@ def booking_create(
                 # one-occupant constraint) are looked at, as before: taken (the
                 # whole booking is refused and rolled back), held by the caller,
                 # or held by a hold that lapsed.
-                created = insert(new_rows(seats), skip_taken="bookings_one_occupant_per_seat")
+                created = insert(new_rows(seats), skip_taken=ONE_OCCUPANT_PER_SEAT)
                 booked = {row.seat_number for row in created}
                 mine: list[Booking] = []
                 if len(booked) < len(seats):
@@ -440,7 +440,7 @@ def hold_create(*, user: User, show_id: int, seat_numbers: Sequence[int] = (), s
 
             # As in booking_create: the insert checks the seats; only seats left
             # out are looked at (here any occupant refuses, the caller's own hold too).
-            held = {row.seat_number for row in insert(held_rows(quoted), skip_taken="bookings_one_occupant_per_seat")}
+            held = {row.seat_number for row in insert(held_rows(quoted), skip_taken=ONE_OCCUPANT_PER_SEAT)}
             left = [number for number in seats if number not in held]
             if left:
                 taken = sorted(
@@ -471,8 +471,7 @@ def _hold_change(
     if found is None:
         raise NotFound("Hold not found.")
     with seat_change(show_id=found[0], user=user, action=action, now=now, refuse_started=refuse_started) as show:
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-        (hold,) = raw(Hold, f"SELECT * FROM {table} WHERE id = %s{lock}", [hold_id])
+        (hold,) = raw(Hold, f"SELECT * FROM {table} WHERE id = %s{for_update()}", [hold_id])
         hold.show = show
         yield hold
 

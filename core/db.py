@@ -80,13 +80,13 @@ def raw(model: type[M], sql: str, params: Sequence[Any] = ()) -> list[M]:
         rows = cursor.fetchall()
     if not rows:
         return []
-    fields, names, positions, extras, converters = _row_plan(model, columns, connection.vendor)
+    expressions, names, positions, extras, converters = _row_plan(model, columns, connection.vendor)
     instances = []
     for row in rows:
         values = list(row)
         for position, functions in converters:
             for function in functions:
-                values[position] = function(values[position], fields[position], connection)
+                values[position] = function(values[position], expressions[position], connection)
         instance = model.from_db(connection.alias, names, [values[position] for position in positions])
         for position, name in extras:
             setattr(instance, name, values[position])
@@ -96,8 +96,9 @@ def raw(model: type[M], sql: str, params: Sequence[Any] = ()) -> list[M]:
 
 @functools.cache
 def _row_plan(model: type[models.Model], columns: tuple[str, ...], vendor: str) -> tuple[Any, ...]:
-    """For raw(): each column's field (None for extra columns), the fields' names and
-    positions in the order from_db takes them, the extra columns, the converters."""
+    """For raw(): each column as an expression of its field (None for extra columns),
+    the fields' names and positions in the order from_db takes them, the extra
+    columns, the converters."""
     by_column = {field.column: field for field in model._meta.concrete_fields}
     fields = [by_column.get(column) for column in columns]
     if model._meta.pk is None or model._meta.pk.column not in columns:
@@ -124,11 +125,21 @@ def _row_plan(model: type[models.Model], columns: tuple[str, ...], vendor: str) 
     return columns_as_expressions, names, positions, extras, converters
 
 
+def _pk_column(meta: Any) -> str:
+    assert meta.pk is not None, meta.label
+    return str(meta.pk.column)
+
+
+def for_update() -> str:
+    """The clause that locks the rows a written-out SELECT reads until the
+    transaction ends ("" on SQLite, whose writers hold the database's lock)."""
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
 def by_pk(model: type[M], pk: Any) -> M | None:
     """The row with this primary key, as a model instance, or None."""
     meta, quote = model._meta, connection.ops.quote_name
-    pk_column = meta.pk.column if meta.pk is not None else None
-    assert pk_column is not None
+    pk_column = _pk_column(meta)
     sql = f"SELECT * FROM {quote(meta.db_table)} WHERE {quote(pk_column)} = %s"
     return next(iter(raw(model, sql, [pk])), None)
 
@@ -148,8 +159,7 @@ def insert(objs: Sequence[M], *, skip_taken: str | None = None) -> list[M]:
     meta = model._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
-    pk_column = meta.pk.column if meta.pk is not None else None
-    assert pk_column is not None
+    pk_column = _pk_column(meta)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(field.column)) for field in fields)}) "
@@ -201,8 +211,7 @@ def update(obj: models.Model, fields: Sequence[str]) -> None:
     meta, quote = obj._meta, connection.ops.quote_name
     columns = [meta.get_field(name) for name in fields]
     assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in columns)  # type: ignore[union-attr]
-    pk_column = meta.pk.column if meta.pk is not None else None
-    assert pk_column is not None
+    pk_column = _pk_column(meta)
     params = [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]  # type: ignore[union-attr]
     with connection.cursor() as cursor:
         cursor.execute(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from bookings.models import Booking, Hold
+from bookings.models import ONE_OCCUPANT_PER_SEAT, Booking, Hold
 from core.db import by_pk, db_value, insert, update
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_insert_can_leave_out_the_rows_a_unique_constraint_refuses_in_the_same_s
     rows = [row(1), row(2), row(3), row(4)]
 
     with django_assert_num_queries(1):
-        inserted = insert(rows, skip_taken="bookings_one_occupant_per_seat")
+        inserted = insert(rows, skip_taken=ONE_OCCUPANT_PER_SEAT)
 
     assert inserted == [rows[0], rows[2], rows[3]]
     assert all(r.pk is not None and not r._state.adding for r in inserted)
