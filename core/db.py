@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -68,19 +68,27 @@ def lock_wait_bounded(on_timeout: Callable[[], Exception]) -> Iterator[None]:
 # (with the same value converters as the ORM) and skip the compiler.
 
 
-def raw(model: type[M], sql: str, params: Sequence[Any] = ()) -> list[M]:
+def raw(
+    model: type[M], sql: str, params: Sequence[Any] = (), *, related: Mapping[str, models.Field[Any, Any]] | None = None
+) -> list[M]:
     """``list(model.objects.raw(sql, params))``: the rows as model instances, with
     the ORM's value converters applied and any column that is not a field of the
     model set as an attribute. RawQuerySet works out which column is which field
     and their converters on every query (a tenth of a booking's CPU, three raw
-    reads); here that is done once per model and list of columns."""
+    reads); here that is done once per model and list of columns.
+
+    ``related`` names extra columns that hold another model's field (a joined
+    row's ``date_time AS show_date_time``): they get that field's converters,
+    as the ORM gives them to a select_related row (on SQLite, a datetime
+    arrives as text)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         columns = tuple(column[0] for column in cursor.description)
         rows = cursor.fetchall()
     if not rows:
         return []
-    expressions, names, positions, extras, converters = _row_plan(model, columns, connection.vendor)
+    joined = tuple(related.items()) if related else ()
+    expressions, names, positions, extras, converters = _row_plan(model, columns, joined, connection.vendor)
     instances = []
     for row in rows:
         values = list(row)
@@ -95,10 +103,15 @@ def raw(model: type[M], sql: str, params: Sequence[Any] = ()) -> list[M]:
 
 
 @functools.cache
-def _row_plan(model: type[models.Model], columns: tuple[str, ...], vendor: str) -> tuple[Any, ...]:
+def _row_plan(
+    model: type[models.Model],
+    columns: tuple[str, ...],
+    related: tuple[tuple[str, models.Field[Any, Any]], ...],
+    vendor: str,
+) -> tuple[Any, ...]:
     """For raw(): each column as an expression of its field (None for extra columns),
     the fields' names and positions in the order from_db takes them, the extra
-    columns, the converters."""
+    columns, the converters (of the model's fields and of ``related``'s)."""
     by_column = {field.column: field for field in model._meta.concrete_fields}
     fields = [by_column.get(column) for column in columns]
     if model._meta.pk is None or model._meta.pk.column not in columns:
@@ -116,13 +129,22 @@ def _row_plan(model: type[models.Model], columns: tuple[str, ...], vendor: str) 
         if field is None
     ]
     columns_as_expressions = [field.get_col(model._meta.db_table) if field is not None else None for field in fields]
+    others = dict(related)
+    converted = [
+        expression if expression is not None else _related_col(others.get(column))
+        for column, expression in zip(columns, columns_as_expressions, strict=True)
+    ]
     converters = [
         (position, connection.ops.get_db_converters(expression) + expression.get_db_converters(connection))
-        for position, expression in enumerate(columns_as_expressions)
+        for position, expression in enumerate(converted)
         if expression is not None
     ]
     converters = [(position, functions) for position, functions in converters if functions]
-    return columns_as_expressions, names, positions, extras, converters
+    return converted, names, positions, extras, converters
+
+
+def _related_col(field: models.Field[Any, Any] | None) -> Any:
+    return None if field is None else field.get_col(field.model._meta.db_table)
 
 
 def _pk_column(meta: Any) -> str:

@@ -230,6 +230,27 @@ def test_my_bookings_needs_a_token(api_client):
     assert api_client.get("/my-bookings/").status_code == 401
 
 
+def test_my_bookings_pages_show_each_booking_as_its_own_detail_does(auth_client, user, other_user, movie):
+    shows = [make_show(movie, starts_in=timedelta(days=d)) for d in (1, 2)]
+    for n in range(5):
+        make_booking(user=user, show=shows[n % 2], seat_number=n + 1, status="cancelled" if n == 3 else "booked")
+    make_booking(user=other_user, show=shows[0], seat_number=9)
+
+    first = auth_client.get("/my-bookings/", {"page_size": 3}).json()
+    second = auth_client.get("/my-bookings/", {"page_size": 3, "page": 2}).json()
+
+    assert first["count"] == second["count"] == 5
+    listed = first["results"] + second["results"]
+    assert [b["id"] for b in listed] == list(
+        Booking.objects.filter(user=user).order_by("-created_at", "-id").values_list("id", flat=True)
+    )
+    for booking in listed:  # the detail is built from the ORM's rows
+        assert booking == auth_client.get(f"/bookings/{booking['id']}/").json()
+    assert second["next"] is None
+    assert auth_client.get("/my-bookings/", {"page_size": 3, "page": 3}).status_code == 404
+    assert auth_client.get("/my-bookings/", {"status": "cancelled"}).json()["count"] == 1
+
+
 def test_my_bookings_runs_a_fixed_number_of_queries(auth_client, user, movie, django_assert_num_queries):
     for n in range(30):
         make_booking(user=user, show=make_show(movie, starts_in=timedelta(days=1, hours=n)), seat_number=1)

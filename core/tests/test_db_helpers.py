@@ -91,6 +91,20 @@ def test_raw_gives_what_the_orm_s_raw_gives_with_converters_extra_columns_and_de
         raw(Booking, "SELECT seat_label FROM bookings_booking")
 
 
+def test_raw_converts_a_joined_column_as_the_related_field_it_names(user, show):
+    from catalog.models import Show
+    from core.db import raw
+
+    Booking.objects.create(user=user, show=show, seat_number=1, seat_label="A1", price=Decimal("9"), currency="EUR")
+    sql = "SELECT b.id, s.date_time AS show_date_time FROM bookings_booking b JOIN catalog_show s ON s.id = b.show_id"
+
+    (row,) = raw(Booking, sql, related={"show_date_time": Show._meta.get_field("date_time")})
+
+    joined: Any = row
+    # SQLite hands the column over as text; the field's converters make it the ORM's aware datetime.
+    assert joined.show_date_time == Show.objects.get().date_time
+
+
 def test_by_pk_reads_the_row_with_the_orm_s_types_or_none(user):
     found = by_pk(type(user), user.pk)
 

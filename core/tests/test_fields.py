@@ -1,10 +1,17 @@
-"""Optional URLs and e-mail addresses: null when there is none, and null or "" accepted for none."""
+"""Optional URLs and e-mail addresses: null when there is none, and null or "" accepted for none;
+written-out answers' datetimes as DRF shows them."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
+from rest_framework import serializers
 
 from accounts.models import User
 from catalog.models import Movie
 from conftest import PASSWORD
+from core.fields import iso_datetime
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +50,18 @@ def test_signup_with_a_null_or_empty_email_stores_none_and_shows_null(api_client
 
 def test_me_shows_the_address_when_there_is_one(auth_client):
     assert auth_client.get("/me/").json()["email"] == "alice@example.com"
+
+
+@pytest.mark.parametrize("zone_name", ["UTC", "America/New_York", "Asia/Kolkata"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 11, 29, 20, 15, tzinfo=UTC),
+        datetime(2026, 7, 1, 23, 59, 59, 123456, tzinfo=UTC),
+        datetime(2026, 3, 29, 1, 30, tzinfo=ZoneInfo("Europe/Berlin")),
+    ],
+)
+def test_iso_datetime_is_drf_s_datetime_field_output(settings, zone_name, value):
+    settings.TIME_ZONE = zone_name
+
+    assert iso_datetime(value, timezone.get_current_timezone()) == serializers.DateTimeField().to_representation(value)
