@@ -97,3 +97,45 @@ def test_a_wrong_old_password_or_a_weak_new_one_is_400_and_changes_nothing(auth_
 
 def test_changing_the_password_needs_a_token(api_client):
     assert change_password(api_client).status_code == 401
+
+
+def bearer(client, token) -> None:
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_a_token_seen_before_is_still_refused_once_it_expires(api_client, user):
+    import time
+    from datetime import timedelta
+
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    token = AccessToken.for_user(user)
+    token.set_exp(lifetime=timedelta(seconds=1))
+    bearer(api_client, token)
+
+    assert api_client.get("/me/").status_code == 200
+    assert api_client.get("/me/").status_code == 200  # known now: only its expiry is checked
+    time.sleep(1.2)
+    response = api_client.get("/me/")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+
+
+def test_only_verified_tokens_are_kept_and_the_oldest_go_first(api_client, user, monkeypatch):
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from accounts.auth import verified_tokens
+
+    monkeypatch.setattr(verified_tokens, "size", 2)
+    verified_tokens.clear()
+    tokens = [str(AccessToken.for_user(user)) for _ in range(3)]
+    for token in tokens:
+        bearer(api_client, token)
+        assert api_client.get("/me/").status_code == 200
+    forged = tokens[0][:-4] + ("AAAA" if not tokens[0].endswith("AAAA") else "BBBB")
+    bearer(api_client, forged)
+    assert api_client.get("/me/").status_code == 401
+
+    assert [verified_tokens.get(t.encode()) is not None for t in tokens] == [False, True, True]
+    assert verified_tokens.get(forged.encode()) is None
