@@ -156,6 +156,39 @@ def test_confirming_books_the_seats_as_one_purchase(auth_client, show):
     assert auth_client.get("/my-bookings/").json()["count"] == 2
 
 
+def test_the_written_out_hold_and_purchase_answers_are_what_the_declared_fields_give(
+    auth_client, show, clock, settings
+):
+    """HoldSerializer and PurchaseSerializer write their answers out for speed: they must be what
+    DRF's walk over the declared fields (what the schema documents) gives."""
+    from bookings.serializers import BookingSerializer, HoldSerializer, PurchaseSerializer
+    from bookings.services import hold_create
+
+    def generic(serializer):
+        return super(type(serializer), serializer).to_representation(serializer.instance)
+
+    settings.HOLD_MAX_PER_SHOW = 2
+    created = hold(auth_client, show, seat_labels=["A3", "A1"]).json()
+    other = hold_create(user=Hold.objects.get().user, show_id=show.id, seat_numbers=[5])
+    clock.advance(minutes=3, seconds=10)
+    for held in Hold.objects.all():
+        context = {"now": clock.now}
+        assert HoldSerializer(held, context=context).data == generic(HoldSerializer(held, context=context))
+    clock.advance(minutes=5)  # the second hold lapses: status and seconds left
+    expired = HoldSerializer(Hold.objects.get(pk=other.pk)).data
+    assert (expired["status"], expired["seconds_remaining"]) == ("expired", 0)
+    assert expired == generic(HoldSerializer(Hold.objects.get(pk=other.pk), context={"now": clock.now}))
+    assert list(created) == HoldSerializer.Meta.fields
+
+    purchase = auth_client.post(f"/holds/{created['id']}/confirm/").json()
+    bookings = list(Booking.objects.filter(hold__isnull=True, status="booked").order_by("seat_number"))
+    expected = PurchaseSerializer.of(bookings, email_queued=purchase["email_queued"])
+    assert purchase == generic(expected)
+    assert purchase["bookings"] == [
+        super(BookingSerializer, BookingSerializer()).to_representation(b) for b in bookings
+    ]
+
+
 def test_confirming_twice_is_409_or_a_replay_with_an_idempotency_key(auth_client, show):
     hold_id = hold(auth_client, show).json()["id"]
     url = f"/holds/{hold_id}/confirm/"
