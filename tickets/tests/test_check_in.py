@@ -43,6 +43,21 @@ def test_the_first_scan_checks_the_ticket_in(door_client, door_user, ticket):
     assert body["id"] == check_in.pk
 
 
+def test_the_written_out_check_in_answer_is_what_the_declared_fields_give(door_client, ticket, settings):
+    """CheckInSerializer writes its answer out for speed: it must be what DRF's walk over the
+    declared fields (what the schema documents) gives, in any time zone."""
+    from tickets.serializers import CheckInSerializer
+
+    settings.TIME_ZONE = "America/New_York"
+    body = scan(door_client, qr_of(ticket), device="door-1").json()
+    check_in = CheckIn.objects.select_related("booking__show__movie", "by").get()
+    serializer = CheckInSerializer(check_in)
+
+    assert body == serializer.data == super(CheckInSerializer, serializer).to_representation(check_in)
+    assert list(body) == CheckInSerializer.Meta.fields
+    assert body["checked_in_at"].endswith("-05:00") or body["checked_in_at"].endswith("-04:00")
+
+
 def test_a_typed_code_works_in_any_case_with_or_without_dashes(door_client, ticket):
     assert scan(door_client, display_code(ticket.code).lower()).status_code == 201
 
