@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -33,9 +33,27 @@ T = TypeVar("T")
 Timeout = float | None  # seconds, None for ever; DEFAULT_TIMEOUT (typed as a float) for the default
 
 
+class _OneClientPerPool(RedisCacheClient):
+    """Django's client makes a new redis.Redis object for every cache call (a
+    few percent of a booking's CPU, with its one call); redis-py's clients are
+    thread-safe and take their connections from the pool, so one per pool does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: str | None = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = super().get_client(key, write=write)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = _OneClientPerPool
         self._down_until = 0.0
         self._was_down = False
         self._state = threading.Lock()
