@@ -42,8 +42,8 @@ class _OneClientPerPool(RedisCacheClient):
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
 
-    def get_client(self, key: str | None = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]  # Django's, untyped
         client = self._clients.get(index)
         if client is None:
             client = self._clients[index] = super().get_client(key, write=write)

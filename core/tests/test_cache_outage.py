@@ -1,9 +1,10 @@
 """A Redis outage costs speed, never an answer: against a redis-server of the test's own."""
 
 import time
+from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from bookings.models import Booking
 from catalog.tests.factories import make_movie
@@ -119,3 +120,19 @@ def test_incr_counts_up_a_counter_that_exists_and_refuses_a_missing_one_creating
     redis_cache.stop()
     with pytest.raises(ValueError, match="unavailable"):
         cache.incr("counter")
+
+
+def test_one_redis_client_serves_every_call_and_outlives_a_restart(redis_cache):
+    backend: Any = caches["default"]
+    client = backend._cache.get_client(write=True)
+
+    cache.set("k", 1)
+    assert backend._cache.get_client(write=True) is client
+    redis_cache.stop()
+    assert cache.get("k") is None  # a miss, not an error
+    redis_cache.start()
+    wait_for_retry()
+
+    cache.set("k", 2)
+    assert cache.get("k") == 2
+    assert backend._cache.get_client(write=True) is client
