@@ -16,7 +16,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
-from core.db import by_pk
+from core.db import by_pk, table
 
 from .models import User
 
@@ -117,11 +117,10 @@ def has_permission(user: User, permission: str) -> bool:
     if user.is_superuser:
         return True
     app_label, codename = permission.split(".", 1)
-    quote = connection.ops.quote_name
-    permissions, content_types = quote(Permission._meta.db_table), quote(ContentType._meta.db_table)
-    user_permissions = quote(User.user_permissions.through._meta.db_table)
-    user_groups = quote(User.groups.through._meta.db_table)
-    group_permissions = quote(Group.permissions.through._meta.db_table)
+    permissions, content_types = table(Permission), table(ContentType)
+    user_permissions = table(User.user_permissions.through)
+    user_groups = table(User.groups.through)
+    group_permissions = table(Group.permissions.through)
     sql = (
         f"SELECT 1 FROM {permissions} p JOIN {content_types} ct ON ct.id = p.content_type_id "
         f"WHERE ct.app_label = %s AND p.codename = %s AND ("

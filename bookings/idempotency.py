@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from accounts.auth import customer
-from core.db import lock_wait_bounded
+from core.db import lock_wait_bounded, table
 
 from .exceptions import IdempotencyKeyInProgress, IdempotencyKeyReused
 from .models import IdempotencyKey
@@ -128,10 +128,9 @@ def idempotent(request: Request, perform: Callable[[], Response]) -> Response:
         # else, so only successful responses are ever stored.
         response = perform()
         body = json.dumps(response.data, cls=JSONEncoder)
-        table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET response_status = %s, response_body = %s WHERE id = %s",
+                f"UPDATE {table(IdempotencyKey)} SET response_status = %s, response_body = %s WHERE id = %s",
                 [response.status_code, body, claimed.pk],
             )
     return response

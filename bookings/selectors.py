@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import Movie, Screen, Show
-from core.db import raw
+from core.db import raw, table
 
 from .models import Booking
 
@@ -45,7 +45,7 @@ class CustomerBookings:
 
     def count(self) -> int:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {_tables()['b']} b WHERE {self._where}", self._params)
+            cursor.execute(f"SELECT COUNT(*) FROM {table(Booking)} b WHERE {self._where}", self._params)
             return int(cursor.fetchone()[0])
 
     def __len__(self) -> int:
@@ -53,29 +53,18 @@ class CustomerBookings:
 
     def __getitem__(self, page: slice) -> list[Booking]:
         start, stop = page.start or 0, page.stop
-        t = _tables()
         sql = (
             "SELECT b.id, b.show_id, b.seat_number, b.status, b.created_at, b.cancelled_at, b.seat_label,"
             " b.price, b.currency, b.reference,"
             " m.title AS movie_title, s.date_time AS show_date_time, sc.name AS screen_name"
-            f" FROM {t['b']} b JOIN {t['s']} s ON s.id = b.show_id"
-            f" JOIN {t['m']} m ON m.id = s.movie_id JOIN {t['sc']} sc ON sc.id = s.screen_id"
+            f" FROM {table(Booking)} b JOIN {table(Show)} s ON s.id = b.show_id"
+            f" JOIN {table(Movie)} m ON m.id = s.movie_id JOIN {table(Screen)} sc ON sc.id = s.screen_id"
             f" WHERE {self._where} ORDER BY b.created_at DESC, b.id DESC LIMIT %s OFFSET %s"
         )
         return raw(Booking, sql, [*self._params, stop - start, start], related=_SHOW_COLUMNS)
 
 
 _SHOW_COLUMNS = {"show_date_time": Show._meta.get_field("date_time")}
-
-
-def _tables() -> dict[str, str]:
-    quote = connection.ops.quote_name
-    return {
-        "b": quote(Booking._meta.db_table),
-        "s": quote(Show._meta.db_table),
-        "m": quote(Movie._meta.db_table),
-        "sc": quote(Screen._meta.db_table),
-    }
 
 
 def seat_map(*, show_id: int, user: User | None = None) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from accounts.models import User
 from catalog.layouts import Seat, SeatPlan
 from catalog.models import Show
 from catalog.selectors import show_with_movie_and_screen
-from core.db import after_commit, db_value, for_update, insert, lock_wait_bounded, raw, update
+from core.db import after_commit, db_value, for_update, insert, lock_wait_bounded, raw, table, update
 from core.events import log_event
 from core.exceptions import NotFound
 from core.httpcache import bump
@@ -148,8 +148,10 @@ def _lock_show(show_id: int) -> Show:
 
 def _active_holds(*, user: User, show: Show, now: datetime) -> list[Hold]:
     """The customer's holds of this show that have not lapsed, oldest first (written out: core/db.py)."""
-    table = connection.ops.quote_name(Hold._meta.db_table)
-    sql = f"SELECT * FROM {table} WHERE user_id = %s AND show_id = %s AND status = %s AND expires_at > %s ORDER BY id"
+    sql = (
+        f"SELECT * FROM {table(Hold)} WHERE user_id = %s AND show_id = %s AND status = %s AND expires_at > %s "
+        "ORDER BY id"
+    )
     return raw(Hold, sql, [user.pk, show.pk, str(Hold.Status.ACTIVE), db_value(Hold, "expires_at", now)])
 
 
@@ -185,12 +187,11 @@ def _book_rows(rows: list[Booking], reference: uuid.UUID, now: datetime) -> None
     """Turn held rows into booked ones, detached from their hold."""
     if not rows:
         return
-    table = connection.ops.quote_name(Booking._meta.db_table)
     ids = ", ".join(["%s"] * len(rows))
     with connection.cursor() as cursor:  # written out, as on the booking path (core/db.py)
         cursor.execute(
-            f"UPDATE {table} SET status = %s, hold_id = NULL, held_until = NULL, reference = %s, changed_at = %s "
-            f"WHERE id IN ({ids})",
+            f"UPDATE {table(Booking)} SET status = %s, hold_id = NULL, held_until = NULL, reference = %s, "
+            f"changed_at = %s WHERE id IN ({ids})",
             [
                 str(Booking.Status.BOOKED),
                 db_value(Booking, "reference", reference),
@@ -464,14 +465,13 @@ def _hold_change(
 ) -> Iterator[Hold]:
     """The caller's hold, locked after its show (the order every seat change uses)."""
     # Written-out statements, as on the booking path (core/db.py).
-    table = connection.ops.quote_name(Hold._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT show_id FROM {table} WHERE id = %s AND user_id = %s", [hold_id, user.pk])
+        cursor.execute(f"SELECT show_id FROM {table(Hold)} WHERE id = %s AND user_id = %s", [hold_id, user.pk])
         found = cursor.fetchone()
     if found is None:
         raise NotFound("Hold not found.")
     with seat_change(show_id=found[0], user=user, action=action, now=now, refuse_started=refuse_started) as show:
-        (hold,) = raw(Hold, f"SELECT * FROM {table} WHERE id = %s{for_update()}", [hold_id])
+        (hold,) = raw(Hold, f"SELECT * FROM {table(Hold)} WHERE id = %s{for_update()}", [hold_id])
         hold.show = show
         yield hold
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from core.db import raw
+from core.db import raw, table
 
 from .models import Movie, Screen, Show
 
@@ -52,12 +52,11 @@ def upcoming_shows() -> QuerySet[Show]:
 
 
 def _show_with_movie_and_screen_sql(*, lock: bool) -> str:
-    show, movie, screen = Show._meta.db_table, Movie._meta.db_table, Screen._meta.db_table
     sql = (
         f"SELECT s.*, m.title AS _movie_title, m.duration_minutes AS _movie_duration_minutes, "
         f"sc.name AS _screen_name, sc.layout AS _screen_layout, "
-        f"sc.capacity AS _screen_capacity FROM {show} s "
-        f"JOIN {movie} m ON m.id = s.movie_id JOIN {screen} sc ON sc.id = s.screen_id WHERE s.id = %s"
+        f"sc.capacity AS _screen_capacity FROM {table(Show)} s "
+        f"JOIN {table(Movie)} m ON m.id = s.movie_id JOIN {table(Screen)} sc ON sc.id = s.screen_id WHERE s.id = %s"
     )
     # FOR NO KEY UPDATE: see bookings.services._lock_show. SQLite has no row
     # locks (its writers queue on the database lock instead).
@@ -74,11 +73,11 @@ def show_with_movie_and_screen(show_id: int, *, lock: bool = False) -> Show | No
     (docs/performance.md). The movie and screen come as model instances with
     those fields loaded; any other field is read when first used.
     """
-    show = next(iter(raw(Show, _show_with_movie_and_screen_sql(lock=lock), [show_id])), None)
+    sql = _show_with_movie_and_screen_sql(lock=lock)
+    show = next(iter(raw(Show, sql, [show_id], related={"_screen_layout": Screen._meta.get_field("layout")})), None)
     if show is None:
         return None
     row: Any = show  # the joined columns arrive as attributes of the show
-    layout = Screen._meta.get_field("layout").from_db_value(row._screen_layout, None, connection)  # type: ignore[arg-type]  # no expression: a plain column
     show.movie = Movie.from_db(
         show._state.db,
         ["id", "title", "duration_minutes"],
@@ -87,6 +86,6 @@ def show_with_movie_and_screen(show_id: int, *, lock: bool = False) -> Show | No
     show.screen = Screen.from_db(
         show._state.db,
         ["id", "name", "layout", "capacity"],
-        [show.screen_id, row._screen_name, layout, row._screen_capacity],
+        [show.screen_id, row._screen_name, row._screen_layout, row._screen_capacity],
     )
     return show

@@ -147,6 +147,11 @@ def _related_col(field: models.Field[Any, Any] | None) -> Any:
     return None if field is None else field.get_col(field.model._meta.db_table)
 
 
+def table(model: type[models.Model]) -> str:
+    """The model's table name, quoted for this database, for written-out SQL."""
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
 def _pk_column(meta: Any) -> str:
     assert meta.pk is not None, meta.label
     return str(meta.pk.column)

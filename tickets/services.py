@@ -23,7 +23,7 @@ from accounts.models import User
 from bookings.codes import normalize_code
 from bookings.models import Booking
 from catalog.selectors import show_with_movie_and_screen
-from core.db import after_commit, for_update, insert, lock_wait_bounded, raw
+from core.db import after_commit, for_update, insert, lock_wait_bounded, raw, table
 from core.events import log_event
 from core.exceptions import Busy, NotFound
 from webhooks.services import event_emit
@@ -84,9 +84,7 @@ def _locked_ticket(lookup: dict[str, Any] | None) -> Booking | None:
 
 
 def _active_check_in(booking: Booking) -> CheckIn | None:
-    sql = (
-        f"SELECT * FROM {connection.ops.quote_name(CheckIn._meta.db_table)} WHERE booking_id = %s AND ended_at IS NULL"
-    )
+    sql = f"SELECT * FROM {table(CheckIn)} WHERE booking_id = %s AND ended_at IS NULL"
     return next(iter(raw(CheckIn, sql, [booking.pk])), None)
 
 

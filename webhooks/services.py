@@ -9,10 +9,10 @@ import uuid
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from core.db import raw
+from core.db import raw, table
 from outbox.models import Message
 from outbox.services import messages_enqueue
 
@@ -25,7 +25,7 @@ def subscriptions() -> dict[str, list[Endpoint]]:
     small: grouped here, which also works where the database can not search JSON)."""
     by_type: dict[str, list[Endpoint]] = {}
     # Written out, as on the rest of the booking path (core/db.py); every sale runs it.
-    sql = f"SELECT id, events FROM {connection.ops.quote_name(Endpoint._meta.db_table)} WHERE active"
+    sql = f"SELECT id, events FROM {table(Endpoint)} WHERE active"
     for endpoint in raw(Endpoint, sql):
         for event_type in endpoint.events:
             by_type.setdefault(event_type, []).append(endpoint)
