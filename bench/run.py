@@ -15,11 +15,16 @@ measured again, after a fresh baseline, and fails only if over both times).
 
 With --before REF, the same scenarios also run, alternating, against the code
 at git revision REF (its own checkout, database and server), so a change is
-measured against what it changes in one run:
+measured against what it changes in one run. Unless --no-plain, the scenarios
+that the plain yardstick has (bench/plain: the same booking as a first version
+with Django, DRF and simplejwt would write it) run against it too, on its own
+copy of the data set and under the same gunicorn configuration, and the app's
+share of /healthz is reported as a multiple of the yardstick's:
 
     .venv/bin/python bench/run.py --seconds 20
     .venv/bin/python bench/run.py --before HEAD~1 --after HEAD --scenarios baseline,book_spread --label leaner-booking
     .venv/bin/python bench/run.py --workers 6 --scenarios baseline,premiere_rush --no-budgets
+    .venv/bin/python bench/run.py --scenarios baseline,me,book_spread,book_hot --no-budgets
 """
 
 from __future__ import annotations
@@ -76,6 +81,8 @@ BOOKING = {"book_spread", "book_hot", "holds", "mixed", "premiere_rush"}
 # seats for this show") where clients compete for seats.
 EXPECTED = {name: {201, 409} if name in BOOKING - {"mixed"} else {200} for name in SCENARIOS}
 EXPECTED.update(mixed={200, 201, 409}, check_in={201})
+# What the plain yardstick (bench/plain) serves.
+PLAIN_SCENARIOS = frozenset({"baseline", "me", "book_spread", "book_hot"})
 # CPU per request of the gunicorn processes, at most this many times the
 # /healthz baseline's in the same run, so that a change that makes these paths
 # costlier fails CI (which runs 3 s per scenario). They hold what the code
@@ -105,6 +112,9 @@ class Target:
     redis_url: str
     port: int
     work: Path
+    app: str = "config.wsgi"  # the WSGI module gunicorn serves
+    settings: str = "config.settings"  # its settings (the data set is always made by the app's own)
+    scenarios: frozenset[str] | None = None  # the scenarios it serves; None: all
     env: dict = field(default_factory=dict)
     server: subprocess.Popen | None = None
     counts: dict = field(default_factory=dict)
@@ -161,11 +171,12 @@ def serve(target: Target, args) -> None:
     try:
         target.server = start_gunicorn(
             port=target.port,
-            env=target.env,
+            env={**target.env, "DJANGO_SETTINGS_MODULE": target.settings},
             log=target.work / "gunicorn.log",
             workers=args.workers,
             extra=extra,
             tree=target.tree,
+            app=target.app,
         )
     except ServerDidNotStart as error:
         raise SystemExit(str(error)) from None
@@ -437,8 +448,30 @@ def comparison(before: Target, after: Target) -> str:
     return "\n".join(lines)
 
 
+def against_plain(plain: Target, after: Target) -> str:
+    """The app's scenarios next to the yardstick's: req/s, share of each one's own
+    /healthz, and how many times the yardstick's share the app reaches."""
+    ours = {r["scenario"]: r for r in after.results}
+    lines = [
+        f"| scenario | req/s plain | req/s {after.name or 'this tree'} | share plain → app | app ÷ plain "
+        "| p99 ms plain → app | server CPU ms/req plain → app |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for p in plain.results:
+        a = ours.get(p["scenario"])
+        if a is None:
+            continue
+        lines.append(
+            f"| {p['scenario']} | {p['rps']:.0f} | {a['rps']:.0f} | {p['vs_baseline']:.2f} → {a['vs_baseline']:.2f} "
+            f"| {a['vs_baseline'] / p['vs_baseline']:.2f} | {p['p99_ms']:.0f} → {a['p99_ms']:.0f} "
+            f"| {p['server_cpu_ms']:.2f} → {a['server_cpu_ms']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def chart(targets: list[Target], path: Path, title: str) -> None:
-    """req/s as a share of the baseline, and p99, per scenario; one bar per target."""
+    """req/s as a share of the baseline, and p99, per scenario; one bar per target
+    (none where a target does not serve the scenario)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -449,10 +482,10 @@ def chart(targets: list[Target], path: Path, title: str) -> None:
     width = 0.8 / len(targets)
     for index, target in enumerate(targets):
         rows = {r["scenario"]: r for r in target.results}
-        xs = [i + (index - (len(targets) - 1) / 2) * width for i in range(len(scenarios))]
+        xs = [i + (index - (len(targets) - 1) / 2) * width for i, s in enumerate(scenarios) if s in rows]
         label = target.name or "this run"
-        share.bar(xs, [rows[s]["vs_baseline"] for s in scenarios], width, label=label)
-        p99.bar(xs, [rows[s]["p99_ms"] for s in scenarios], width, label=label)
+        share.bar(xs, [rows[s]["vs_baseline"] for s in scenarios if s in rows], width, label=label)
+        p99.bar(xs, [rows[s]["p99_ms"] for s in scenarios if s in rows], width, label=label)
     share.set_title("req/s as a share of the /healthz baseline")
     share.axhline(0.22, color="grey", linestyle="--", linewidth=0.8)
     p99.set_title("p99 latency, ms (200 connections for premiere_rush, else 32)")
@@ -502,6 +535,9 @@ def main() -> int:
     parser.add_argument(
         "--after", metavar="REF", help="measure this git revision, not the working tree (which may change meanwhile)"
     )
+    parser.add_argument(
+        "--no-plain", dest="plain", action="store_false", help="do not measure the plain yardstick (bench/plain)"
+    )
     parser.add_argument("--chart", type=Path, help="also write the chart here")
     parser.add_argument("--no-budgets", action="store_true", help="report the CPU budgets without enforcing them")
     args = parser.parse_args()
@@ -543,17 +579,35 @@ def main() -> int:
             work=work / "after",
         )
     )
+    plain = None
+    if args.plain:
+        (work / "plain").mkdir()
+        plain = Target(
+            name="plain",
+            tree=ROOT,
+            url=url + "_plain",
+            redis_url="",  # it caches nothing
+            port=args.port + 2,
+            work=work / "plain",
+            app="bench.plain.wsgi",
+            settings="bench.plain.settings",
+            scenarios=PLAIN_SCENARIOS,
+        )
+    served = [*targets, *([plain] if plain else [])]
     try:
-        for target in targets:
+        for target in served:
             started = time.monotonic()
             prepare(target, args)
             print(f"data set for {target.name or 'this tree'}: {target.counts} in {time.monotonic() - started:.0f}s")
             serve(target, args)
             for warm_up in ("movies", "me"):
-                wrk(target, warm_up, 8, 1)
+                if target.scenarios is None or warm_up in target.scenarios:
+                    wrk(target, warm_up, 8, 1)
         for index, scenario in enumerate(scenarios):
-            # Alternate the order, so that neither version always runs second.
-            for target in targets if index % 2 == 0 else targets[::-1]:
+            # Alternate the order, so that no version always runs first or last.
+            for target in served if index % 2 == 0 else served[::-1]:
+                if target.scenarios is not None and scenario not in target.scenarios:
+                    continue
                 result = drive(target, scenario, SCENARIOS[scenario], args.seconds)
                 target.results.append(result)
                 print(
@@ -561,7 +615,7 @@ def main() -> int:
                     f"p99 {result['p99_ms']:.0f} ms, {result['server_cpu_ms']:.2f} CPU ms/req",
                     flush=True,
                 )
-        for target in targets:
+        for target in served:
             with_ratios(target.results)
         # A short run on a shared machine can read one scenario high (another
         # process, a fast moment of /healthz). A scenario over its budget is
@@ -572,12 +626,14 @@ def main() -> int:
             again = [drive(after, scenario, SCENARIOS[scenario], args.seconds) for scenario in ("baseline", name)]
             after.rechecks.extend(with_ratios(again))
             print(f"  {name} measured again: {again[1]['cpu_vs_baseline']:.1f}x (budget {BUDGETS[name]}x)", flush=True)
+        # The yardstick is not checked: without idempotency keys, a booking in
+        # flight when wrk stopped can not be asked about again.
         for target in targets:
             assert target.server is not None
             wait_until_idle(target.server.pid)
             target.check = verify(target)
     finally:
-        for target in targets:
+        for target in served:
             if target.server is not None:
                 target.server.terminate()
                 target.server.wait(timeout=20)
@@ -606,7 +662,7 @@ def main() -> int:
                 "rechecks": [{k: v for k, v in r.items() if not k.startswith("_")} for r in target.rechecks],
                 "database_check": target.check,
             }
-            for target in targets
+            for target in served
         ],
     }
     out_dir = ROOT / "bench/results"
@@ -616,28 +672,32 @@ def main() -> int:
     out.write_text(json.dumps(report, indent=2) + "\n")
     png = out_dir / f"{name}.png"
     title = f"make bench, {stamp[:10]}, {args.seconds} s per scenario{', ' + args.label if args.label else ''}"
-    chart(targets, png, title)
+    chart(served, png, title)
     if args.chart:
         shutil.copyfile(png, args.chart)
     if len(targets) > 1:  # and one chart per version, for a before and an after picture
         for index, target in enumerate(targets):
             chart([target], out_dir / f"{name}.{index}.png", f"{title}: {target.name}")
 
-    for target in targets:
+    for target in served:
         print()
-        if len(targets) > 1:
-            print(f"## {target.name}")
+        if len(served) > 1:
+            print(f"## {target.name or 'this tree'}")
         print(table(target.results))
-        print(f"database check: {target.check}")
+        if target is not plain:
+            print(f"database check: {target.check}")
     if len(targets) > 1:
         print()
         print(comparison(targets[0], after))
+    if plain:
+        print()
+        print(against_plain(plain, after))
     print()
     print(f"machine: {report['machine']}; config: {config}")
     print(f"results: {out.relative_to(ROOT)}, {png.relative_to(ROOT)}")
 
     failures = []
-    for target in targets:
+    for target in served:
         errors = sum(r["errors"] for r in target.results)
         if errors:
             failures.append(f"{target.name or 'this tree'}: {errors} unexpected answers")

@@ -106,17 +106,24 @@ if __name__ == "__main__":
 
 
 def start_gunicorn(
-    *, port: int, env: dict, log: Path, workers: int = 2, extra: list[str] | None = None, tree: Path | None = None
+    *,
+    port: int,
+    env: dict,
+    log: Path,
+    workers: int = 2,
+    extra: list[str] | None = None,
+    tree: Path | None = None,
+    app: str = "config.wsgi",
 ) -> subprocess.Popen:
     """gunicorn with the repository's configuration on a loopback port, answering /healthz,
     or ServerDidNotStart (the process stopped) with the end of its log.
 
     ``tree`` serves another checkout of the code (the bench's "before"), with
-    this checkout's virtualenv."""
+    this checkout's virtualenv; ``app`` another WSGI module (the bench's plain yardstick)."""
     root = Path(__file__).resolve().parent.parent
     tree = tree or root
     server = subprocess.Popen(
-        [str(root / ".venv/bin/gunicorn"), "-c", str(tree / "config/gunicorn.conf.py"), "config.wsgi", *(extra or [])],
+        [str(root / ".venv/bin/gunicorn"), "-c", str(tree / "config/gunicorn.conf.py"), app, *(extra or [])],
         cwd=tree,
         env={
             **env,
