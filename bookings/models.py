@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from catalog.models import Show
-from core.db import raw
+from core.db import columns, raw, table
 
 from .codes import new_ticket_code
 
@@ -133,7 +133,7 @@ class Booking(models.Model):
         seats = ", ".join(["%s"] * len(seat_numbers))
         occupying = ", ".join(["%s"] * len(OCCUPYING))
         sql = (
-            f"SELECT * FROM {cls._meta.db_table} "
+            f"SELECT {columns(cls)} FROM {table(cls)} "
             f"WHERE show_id = %s AND seat_number IN ({seats}) AND status IN ({occupying})"
         )
         return raw(cls, sql, [show_id, *seat_numbers, *map(str, OCCUPYING)])

@@ -17,7 +17,7 @@ from accounts.models import User
 from catalog.layouts import Seat, SeatPlan
 from catalog.models import Show
 from catalog.selectors import show_with_movie_and_screen
-from core.db import after_commit, db_value, for_update, insert, lock_wait_bounded, raw, table, update
+from core.db import after_commit, columns, db_value, for_update, insert, lock_wait_bounded, raw, table, update
 from core.events import log_event
 from core.exceptions import NotFound
 from core.httpcache import bump
@@ -149,8 +149,8 @@ def _lock_show(show_id: int) -> Show:
 def _active_holds(*, user: User, show: Show, now: datetime) -> list[Hold]:
     """The customer's holds of this show that have not lapsed, oldest first (written out: core/db.py)."""
     sql = (
-        f"SELECT * FROM {table(Hold)} WHERE user_id = %s AND show_id = %s AND status = %s AND expires_at > %s "
-        "ORDER BY id"
+        f"SELECT {columns(Hold)} FROM {table(Hold)} "
+        "WHERE user_id = %s AND show_id = %s AND status = %s AND expires_at > %s ORDER BY id"
     )
     return raw(Hold, sql, [user.pk, show.pk, str(Hold.Status.ACTIVE), db_value(Hold, "expires_at", now)])
 
@@ -471,7 +471,7 @@ def _hold_change(
     if found is None:
         raise NotFound("Hold not found.")
     with seat_change(show_id=found[0], user=user, action=action, now=now, refuse_started=refuse_started) as show:
-        (hold,) = raw(Hold, f"SELECT * FROM {table(Hold)} WHERE id = %s{for_update()}", [hold_id])
+        (hold,) = raw(Hold, f"SELECT {columns(Hold)} FROM {table(Hold)} WHERE id = %s{for_update()}", [hold_id])
         hold.show = show
         yield hold
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from core.db import raw, table
+from core.db import columns, raw, table
 
 from .models import Movie, Screen, Show
 
@@ -53,7 +53,7 @@ def upcoming_shows() -> QuerySet[Show]:
 
 def _show_with_movie_and_screen_sql(*, lock: bool) -> str:
     sql = (
-        f"SELECT s.*, m.title AS _movie_title, m.duration_minutes AS _movie_duration_minutes, "
+        f"SELECT {columns(Show, 's')}, m.title AS _movie_title, m.duration_minutes AS _movie_duration_minutes, "
         f"sc.name AS _screen_name, sc.layout AS _screen_layout, "
         f"sc.capacity AS _screen_capacity FROM {table(Show)} s "
         f"JOIN {table(Movie)} m ON m.id = s.movie_id JOIN {table(Screen)} sc ON sc.id = s.screen_id WHERE s.id = %s"

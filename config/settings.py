@@ -171,12 +171,23 @@ DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 5000)
 DATABASE_DEADLINE_GRACE_SECONDS = 2
 # A connection idle for longer is checked ("SELECT 1") before a request uses it (core/postgresql).
 DATABASE_HEALTH_CHECK_IDLE_SECONDS = float(os.environ.get("DATABASE_HEALTH_CHECK_IDLE_SECONDS", "1"))
+# Parameters are sent apart from the SQL, and a statement a connection runs
+# this many times is prepared: PostgreSQL then skips parsing and planning it
+# (docs/performance.md, step 23). "off" for a pooler
+# that does not keep prepared statements apart per client (PgBouncer in
+# transaction mode before 1.21, or without max_prepared_statements). Django
+# turns preparing off unless asked. Written-out reads list their columns
+# (core.db.columns), so a migration that adds one breaks no prepared statement.
+_prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
+DATABASE_PREPARE_THRESHOLD = None if _prepare_threshold == "off" else int(_prepare_threshold)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "core.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": DATABASE_CONNECT_TIMEOUT,
             "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+            "server_side_binding": True,
+            "prepare_threshold": DATABASE_PREPARE_THRESHOLD,
         }
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

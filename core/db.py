@@ -152,6 +152,20 @@ def table(model: type[models.Model]) -> str:
     return str(connection.ops.quote_name(model._meta.db_table))
 
 
+def columns(model: type[models.Model], alias: str = "") -> str:
+    """The model's columns, quoted, for the select list of a written-out SQL read.
+
+    Never a star: PostgreSQL connections keep the statements they repeat
+    prepared (DATABASE_PREPARE_THRESHOLD), and a prepared read of all columns
+    fails ("cached plan must not change result type") on every later use once
+    a migration adds a column to its table, until its connection closes. A
+    list of columns keeps its result type, so servers still running the code
+    of before a deployment keep working."""
+    quote = connection.ops.quote_name
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f"{prefix}{quote(str(field.column))}" for field in model._meta.concrete_fields)
+
+
 def _pk_column(meta: Any) -> str:
     assert meta.pk is not None, meta.label
     return str(meta.pk.column)
@@ -167,7 +181,7 @@ def by_pk(model: type[M], pk: Any) -> M | None:
     """The row with this primary key, as a model instance, or None."""
     meta, quote = model._meta, connection.ops.quote_name
     pk_column = _pk_column(meta)
-    sql = f"SELECT * FROM {quote(meta.db_table)} WHERE {quote(pk_column)} = %s"
+    sql = f"SELECT {columns(model)} FROM {quote(meta.db_table)} WHERE {quote(pk_column)} = %s"
     return next(iter(raw(model, sql, [pk])), None)
 
 

@@ -23,7 +23,7 @@ from accounts.models import User
 from bookings.codes import normalize_code
 from bookings.models import Booking
 from catalog.selectors import show_with_movie_and_screen
-from core.db import after_commit, for_update, insert, lock_wait_bounded, raw, table
+from core.db import after_commit, columns, for_update, insert, lock_wait_bounded, raw, table
 from core.events import log_event
 from core.exceptions import Busy, NotFound
 from webhooks.services import event_emit
@@ -74,7 +74,7 @@ def _locked_ticket(lookup: dict[str, Any] | None) -> Booking | None:
     quote = connection.ops.quote_name
     where = " AND ".join(f"{quote(column)} = %s" for column in lookup)
     statuses = ", ".join(["%s"] * len(TICKETS))
-    sql = f"SELECT * FROM {quote(Booking._meta.db_table)} WHERE {where} AND status IN ({statuses}){for_update()}"
+    sql = f"SELECT {columns(Booking)} FROM {table(Booking)} WHERE {where} AND status IN ({statuses}){for_update()}"
     booking = next(iter(raw(Booking, sql, [*lookup.values(), *map(str, TICKETS)])), None)
     if booking is not None:
         show = show_with_movie_and_screen(booking.show_id)
@@ -84,7 +84,7 @@ def _locked_ticket(lookup: dict[str, Any] | None) -> Booking | None:
 
 
 def _active_check_in(booking: Booking) -> CheckIn | None:
-    sql = f"SELECT * FROM {table(CheckIn)} WHERE booking_id = %s AND ended_at IS NULL"
+    sql = f"SELECT {columns(CheckIn)} FROM {table(CheckIn)} WHERE booking_id = %s AND ended_at IS NULL"
     return next(iter(raw(CheckIn, sql, [booking.pk])), None)
 
 

@@ -13,7 +13,7 @@ TICKET_KEY = new_key().setting  # a production environment needs one
 
 SUMMARY = "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'])"
 OURS = (
-    *("DJANGO_", "DATABASE_URL", "JWT_", "THROTTLE_", "REDIS_URL", "BOOKING_", "CINEMA_", "TICKET_", "CHECK_IN_"),
+    *("DJANGO_", "DATABASE_", "JWT_", "THROTTLE_", "REDIS_URL", "BOOKING_", "CINEMA_", "TICKET_", "CHECK_IN_"),
     *("CELERY_", "OUTBOX_", "DEFAULT_FROM_EMAIL", "EMAIL_", "PASSWORD_RESET_"),
 )
 
@@ -55,6 +55,23 @@ def test_production_settings_come_from_the_environment():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ("False ['tickets.example.com', 'api.example.com'] core.postgresql")
+
+
+def test_postgresql_binds_parameters_on_the_server_and_prepares_repeated_statements_unless_told_not_to():
+    options = (
+        "import config.settings as s; o = s.DATABASES['default']['OPTIONS']; "
+        "print(o['server_side_binding'], o['prepare_threshold'])"
+    )
+    production = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "k" * 50,
+        "TICKET_SIGNING_KEY": TICKET_KEY,
+        "DATABASE_URL": "postgres://u:p@db.example.com:5432/cinema",
+    }
+
+    assert load_settings(options, **production).stdout.split() == ["True", "5"]
+    assert load_settings(options, DATABASE_PREPARE_THRESHOLD="off", **production).stdout.split() == ["True", "None"]
+    assert load_settings(options, DATABASE_PREPARE_THRESHOLD="2", **production).stdout.split() == ["True", "2"]
 
 
 def test_local_default_is_debug_with_sqlite():

@@ -1,14 +1,20 @@
 """core.db's written-out statements give what the ORM would."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 from bookings.models import ONE_OCCUPANT_PER_SEAT, Booking, Hold
-from core.db import by_pk, db_value, insert, update
+from catalog.models import Show
+from catalog.selectors import show_with_movie_and_screen
+from config.settings import BASE_DIR
+from core.db import by_pk, db_value, insert, table, update
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +98,6 @@ def test_raw_gives_what_the_orm_s_raw_gives_with_converters_extra_columns_and_de
 
 
 def test_raw_converts_a_joined_column_as_the_related_field_it_names(user, show):
-    from catalog.models import Show
     from core.db import raw
 
     Booking.objects.create(user=user, show=show, seat_number=1, seat_label="A1", price=Decimal("9"), currency="EUR")
@@ -134,3 +139,57 @@ def test_db_value_matches_what_the_orm_filters_with(user, show):
     )
 
     assert found == hold
+
+
+APPS = ("accounts", "backoffice", "bookings", "catalog", "core", "outbox", "tickets", "webhooks")
+
+
+def test_written_out_reads_name_their_columns():
+    """A prepared read of ``*`` breaks when a migration adds a column (core.db.columns)."""
+    star = re.compile(r"SELECT\s+(DISTINCT\s+)?(\w+\.)?\*", re.IGNORECASE)
+    offenders = [
+        f"{path}:{number}"
+        for app in APPS
+        for path in sorted((BASE_DIR / app).rglob("*.py"))
+        if "tests" not in path.parts and "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if star.search(line)
+    ]
+
+    assert offenders == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_prepared_reads_keep_working_after_a_migration_adds_a_column(user, show):
+    """The written-out reads of the booking path, prepared by their connection, still
+    answer once another connection adds a column to their tables (a deployment's
+    migration, while servers with the code of before still run)."""
+    Booking.objects.create(user=user, show=show, seat_number=3, seat_label="A3", price=Decimal("9"), currency="EUR")
+    tables: list[type[models.Model]] = [type(user), Show, Booking]
+    assert settings.DATABASE_PREPARE_THRESHOLD is not None  # preparing is on in the tests, as in production
+
+    def read() -> None:
+        assert by_pk(type(user), user.pk) == user
+        found = show_with_movie_and_screen(show.pk)
+        assert found is not None
+        assert found.screen.name == show.screen.name
+        assert [row.seat_number for row in Booking.occupants(show_id=show.pk, seat_numbers=[3, 4])] == [3]
+
+    for _ in range(settings.DATABASE_PREPARE_THRESHOLD + 2):
+        read()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = " ".join(row[0] for row in cursor.fetchall())
+    assert all(model._meta.db_table in prepared for model in tables)  # the reads really are prepared
+    migration = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with migration.cursor() as cursor:
+            for model in tables:
+                cursor.execute(f"ALTER TABLE {table(model)} ADD COLUMN added_by_a_migration integer")
+        read()
+    finally:
+        with migration.cursor() as cursor:
+            for model in tables:
+                cursor.execute(f"ALTER TABLE {table(model)} DROP COLUMN IF EXISTS added_by_a_migration")
+        migration.close()
