@@ -63,6 +63,22 @@ def test_show_list_displays_booked_and_available_seats(admin_client, show, user)
     assert '<td class="field-revenue">10.00</td>' in page
 
 
+def test_the_show_list_drills_down_by_year_and_month(admin_client, movie):
+    """The date hierarchy selects and orders by a date truncated with parameters,
+    which server-side binding on PostgreSQL must still run (docs/performance.md, step 23)."""
+    later = timezone.now() + timedelta(days=400)
+    for days in (1, 40, 400, 800):
+        make_show(movie, date_time=timezone.now() + timedelta(days=days))
+
+    years = admin_client.get("/admin/catalog/show/").content.decode()
+    months = admin_client.get(f"/admin/catalog/show/?date_time__year={later.year}").content.decode()
+    days = admin_client.get(f"/admin/catalog/show/?date_time__year={later.year}&date_time__month={later.month}")
+
+    assert years.count("?date_time__year=") == 4
+    assert f"date_time__month={later.month}" in months
+    assert days.status_code == 200
+
+
 def inline_show(index: int, screen, day: str, time: str, price: str) -> dict:
     return {
         f"shows-{index}-screen": str(screen.id),
