@@ -173,10 +173,10 @@ DATABASE_DEADLINE_GRACE_SECONDS = 2
 DATABASE_HEALTH_CHECK_IDLE_SECONDS = float(os.environ.get("DATABASE_HEALTH_CHECK_IDLE_SECONDS", "1"))
 # Parameters are sent apart from the SQL, and a statement a connection runs
 # this many times is prepared: PostgreSQL then skips parsing and planning it
-# (docs/performance.md, step 23). "off" for a pooler
-# that does not keep prepared statements apart per client (PgBouncer in
-# transaction mode before 1.21, or without max_prepared_statements). Django
-# turns preparing off unless asked. Written-out reads list their columns
+# (docs/performance.md, step 23). Django turns preparing off unless asked.
+# "off" for a pooler that does not keep prepared statements apart per client
+# (PgBouncer in transaction mode before 1.21, or without
+# max_prepared_statements). Written-out reads list their columns
 # (core.db.columns), so a migration that adds one breaks no prepared statement.
 _prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
 DATABASE_PREPARE_THRESHOLD = None if _prepare_threshold == "off" else int(_prepare_threshold)

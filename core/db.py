@@ -181,7 +181,7 @@ def by_pk(model: type[M], pk: Any) -> M | None:
     """The row with this primary key, as a model instance, or None."""
     meta, quote = model._meta, connection.ops.quote_name
     pk_column = _pk_column(meta)
-    sql = f"SELECT {columns(model)} FROM {quote(meta.db_table)} WHERE {quote(pk_column)} = %s"
+    sql = f"SELECT {columns(model)} FROM {table(model)} WHERE {quote(pk_column)} = %s"
     return next(iter(raw(model, sql, [pk])), None)
 
 
@@ -203,7 +203,7 @@ def insert(objs: Sequence[M], *, skip_taken: str | None = None) -> list[M]:
     pk_column = _pk_column(meta)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(field.column)) for field in fields)}) "
+        f"INSERT INTO {table(model)} ({', '.join(quote(str(field.column)) for field in fields)}) "
         f"VALUES {', '.join([row] * len(objs))}"
     )
     unique: list[models.Field[Any, Any]] = []
@@ -250,14 +250,12 @@ def _conflict_target(model: type[models.Model], name: str, vendor: str) -> tuple
 def update(obj: models.Model, fields: Sequence[str]) -> None:
     """``obj.save(update_fields=fields)`` as one written-out UPDATE (no signals)."""
     meta, quote = obj._meta, connection.ops.quote_name
-    columns = [meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in columns)  # type: ignore[union-attr]
+    changed = [meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in changed)  # type: ignore[union-attr]
     pk_column = _pk_column(meta)
-    params = [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]  # type: ignore[union-attr]
+    params = [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in changed]  # type: ignore[union-attr]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(pk_column)} = %s", [*params, obj.pk]
-        )
+        cursor.execute(f"UPDATE {table(type(obj))} SET {assignments} WHERE {quote(pk_column)} = %s", [*params, obj.pk])
 
 
 def db_value(model: type[models.Model], name: str, value: Any) -> Any:

@@ -1,5 +1,4 @@
 from collections.abc import Iterable
-from typing import Any
 
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
@@ -34,5 +33,4 @@ class ContentNegotiation(DefaultContentNegotiation):
             and meta.get("HTTP_ACCEPT", "*/*") in _ANY_OR_JSON
         ):
             return first, first.media_type
-        chosen: Any = super().select_renderer(request, renderers, format_suffix)
-        return chosen  # type: ignore[no-any-return]
+        return super().select_renderer(request, renderers, format_suffix)  # type: ignore[no-any-return]
