@@ -178,8 +178,11 @@ DATABASE_HEALTH_CHECK_IDLE_SECONDS = float(os.environ.get("DATABASE_HEALTH_CHECK
 # (PgBouncer in transaction mode before 1.21, or without
 # max_prepared_statements). Written-out reads list their columns
 # (core.db.columns), so a migration that adds one breaks no prepared statement.
-_prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip().lower()
-DATABASE_PREPARE_THRESHOLD = None if _prepare_threshold == "off" else int(_prepare_threshold)
+DATABASE_PREPARE_THRESHOLD: int | None = (
+    None
+    if os.environ.get("DATABASE_PREPARE_THRESHOLD", "").strip().lower() == "off"
+    else env_int("DATABASE_PREPARE_THRESHOLD", 5)
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "core.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
