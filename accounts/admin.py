@@ -1,8 +1,12 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+
+from core.admin import StaffAdmin
 
 from .exceptions import LockedOut
 from .lockout import login_authenticate
@@ -31,9 +35,17 @@ class UserEditForm(CanonicalUsernameMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(StaffAdmin, BaseUserAdmin):
     add_form = UserAddForm
     form = UserEditForm
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(StaffAdmin, BaseGroupAdmin):
+    pass
 
 
 class LockoutAdminAuthenticationForm(AdminAuthenticationForm):

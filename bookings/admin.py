@@ -3,14 +3,14 @@ from functools import partial
 from django.contrib import admin
 from django.utils import timezone
 
-from core.admin import ReadOnlyAdmin, act_on_each
+from core.admin import ReadOnlyAdmin, StaffAdmin, act_on_each
 
 from . import services
 from .models import Booking, Hold
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(StaffAdmin):
     list_display = [
         "id",
         "user",

@@ -1,15 +1,37 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, StaffAdmin
 from outbox.services import message_send_again
 
 from . import services
-from .models import Attempt, Endpoint
+from .models import SUBSCRIBABLE, Attempt, Endpoint
+
+
+class EndpointAdminForm(forms.ModelForm):
+    """No Meta: the admin builds the fields. The events are ticked, not typed as JSON;
+    a URL deliveries would refuse is refused on the form."""
+
+    events = forms.MultipleChoiceField(
+        choices=[(event, event) for event in SUBSCRIBABLE],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The event types it receives.",
+    )
+
+    def clean_events(self):
+        return sorted(self.cleaned_data["events"])  # stored as the API stores them
+
+    def clean(self):
+        super().clean()
+        if self.cleaned_data.get("url"):
+            services.endpoint_check_url(self.cleaned_data["url"])
+        return self.cleaned_data
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(admin.ModelAdmin):
+class EndpointAdmin(StaffAdmin):
+    form = EndpointAdminForm
     list_display = ["id", "url", "description", "active", "consecutive_failures", "deactivated_reason", "created_at"]
     list_filter = ["active"]
     search_fields = ["url", "description"]
@@ -24,7 +46,6 @@ class EndpointAdmin(admin.ModelAdmin):
         return f"whsec_…{endpoint.secret[-6:]}" if endpoint.pk else "made when saved"
 
     def save_model(self, request, obj, form, change):
-        services.endpoint_check_url(obj.url)
         if not change:
             obj.save()
             self.message_user(request, f"The signing secret, shown this once: {obj.secret}", messages.WARNING)

@@ -3,7 +3,7 @@ import secrets
 from django.db import models
 from django.utils import timezone
 
-# Every event a receiver can subscribe to (docs/webhooks.md describes each payload).
+# Every event a receiver can get (docs/webhooks.md describes each payload).
 EVENT_TYPES = [
     "booking.created",
     "booking.cancelled",
@@ -15,6 +15,8 @@ EVENT_TYPES = [
     "show.sold_out",
     "ping",
 ]
+# The ones an endpoint subscribes to: a ping goes to one endpoint when staff ask, subscribed or not.
+SUBSCRIBABLE = [event for event in EVENT_TYPES if event != "ping"]
 
 
 def new_secret() -> str:

@@ -1,12 +1,12 @@
 from rest_framework import serializers
 
 from . import services
-from .models import EVENT_TYPES, Attempt, Endpoint
+from .models import SUBSCRIBABLE, Attempt, Endpoint
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
     events = serializers.ListField(
-        child=serializers.ChoiceField(choices=[t for t in EVENT_TYPES if t != "ping"]),
+        child=serializers.ChoiceField(choices=SUBSCRIBABLE),
         min_length=1,
         help_text="The event types to receive.",
     )

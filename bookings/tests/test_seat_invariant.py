@@ -100,6 +100,67 @@ def test_the_admin_refuses_with_a_form_error(admin_client_factory, staff_user, h
     assert_every_row_names_a_seat_of_its_layout()
 
 
+def hold_before(monkeypatch, module, name: str, user, show) -> None:
+    """Make ``module.name`` take a hold on seat J5 just before it runs: a customer
+    winning the race between the admin form's checks and its save."""
+    save = getattr(module, name)
+
+    def hold_then_save(*args, **kwargs):
+        bookings_services.hold_create(user=user, show_id=show.pk, seat_labels=["J5"])
+        return save(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, hold_then_save)
+
+
+def test_a_hold_taken_between_the_admin_forms_checks_and_its_save_is_a_form_error(
+    admin_client_factory, staff_user, user, movie, monkeypatch
+):
+    from catalog import admin as catalog_admin
+
+    show = make_show(movie, total_seats=200)
+    admin = admin_client_factory(staff_user)
+    admin.raise_request_exception = False
+    small = make_screen(10)
+    hold_before(monkeypatch, catalog_admin, "save_show", user, show)
+    form = {
+        "movie": show.movie_id,
+        "screen": small.pk,
+        "date_time_0": show.date_time.strftime("%Y-%m-%d"),
+        "date_time_1": show.date_time.strftime("%H:%M:%S"),
+        "price": "10.00",
+    }
+
+    page = admin.post(f"/admin/catalog/show/{show.pk}/change/", form)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "J5 (held)" in html
+    assert f'<option value="{small.pk}" selected>' in html  # the staff member's input, shown again
+    assert Show.objects.get(pk=show.pk).screen_id == show.screen_id
+    assert not Hold.objects.exists()  # the admin's transaction rolled back, the race's hold with it
+    assert_every_row_names_a_seat_of_its_layout()
+
+
+def test_a_hold_taken_before_a_layout_is_saved_in_the_admin_is_a_form_error(
+    admin_client_factory, staff_user, user, movie, monkeypatch
+):
+    show = make_show(movie, total_seats=200)
+    admin = admin_client_factory(staff_user)
+    admin.raise_request_exception = False
+    hold_before(monkeypatch, catalog_services, "screen_save", user, show)
+
+    page = admin.post(
+        f"/admin/catalog/screen/{show.screen_id}/change/",
+        {"name": show.screen.name, "layout": '[{"row": "A", "seats": 4}]'},
+    )
+
+    assert page.status_code == 200
+    assert "J5 (held)" in page.content.decode()
+    show.screen.refresh_from_db()
+    assert show.screen.capacity == 200
+    assert_every_row_names_a_seat_of_its_layout()
+
+
 def test_a_lapsed_hold_whose_seats_are_gone_is_409_on_confirm_never_a_ghost_booking(user, staff_client, held, clock):
     hold = Hold.objects.get()
     clock.advance(minutes=30)

@@ -319,13 +319,34 @@ def test_the_admin_shows_a_new_endpoints_secret_once(admin_client_factory, staff
     admin = admin_client_factory(staff_user)
     page = admin.post(
         "/admin/webhooks/endpoint/add/",
-        {"url": receiver.url, "description": "Signage", "events": '["show.sold_out"]', "active": "on"},
+        {"url": receiver.url, "description": "Signage", "events": ["show.sold_out", "booking.created"], "active": "on"},
         follow=True,
     )
 
     endpoint = Endpoint.objects.get()
+    assert endpoint.events == ["booking.created", "show.sold_out"]
     assert endpoint.secret in page.content.decode()
     assert endpoint.secret not in admin.get(f"/admin/webhooks/endpoint/{endpoint.pk}/change/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "events", "error"),
+    [
+        ("https://nowhere.invalid/", ["ping"], "Select a valid choice"),
+        ("https://nowhere.invalid/", ["booking.created"], "The host name does not resolve"),
+        ("https://example.com:99999/", ["booking.created"], "port is not valid"),
+        ("https://example.com/", [], "This field is required"),
+    ],
+)
+def test_the_admin_refuses_what_deliveries_could_not_use_on_the_form(
+    admin_client_factory, staff_user, url, events, error
+):
+    admin = admin_client_factory(staff_user)
+    page = admin.post("/admin/webhooks/endpoint/add/", {"url": url, "events": events, "active": "on"})
+
+    assert page.status_code == 200
+    assert error in page.content.decode()
+    assert not Endpoint.objects.exists()
 
 
 def test_the_documented_receiver_code_verifies_a_real_delivery_and_refuses_a_forgery(
