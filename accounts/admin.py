@@ -1,10 +1,10 @@
+from axes.admin import AccessAttemptAdmin as BaseAccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.contrib.auth.models import Group
 
 from core.admin import StaffAdmin
 
@@ -40,12 +40,17 @@ class UserAdmin(StaffAdmin, BaseUserAdmin):
     form = UserEditForm
 
 
-admin.site.unregister(Group)
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
 
-
-@admin.register(Group)
-class GroupAdmin(StaffAdmin, BaseGroupAdmin):
-    pass
+    @admin.register(AccessAttempt)
+    class AccessAttemptAdmin(StaffAdmin, BaseAccessAttemptAdmin):
+        @admin.action(description="Clean up expired attempts")
+        def cleanup_expired_attempts(self, request, queryset):
+            # django-axes dates the expiry from the time of the log-in being made, which
+            # it puts on the request only during a log-in; here the time is now (None).
+            request.axes_attempt_time = None
+            return super().cleanup_expired_attempts(request, queryset)
 
 
 class LockoutAdminAuthenticationForm(AdminAuthenticationForm):

@@ -16,6 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 
+from core.admin import StaffAdmin
+
 from . import selectors, views
 
 
@@ -31,6 +33,14 @@ class CinemaAdminSite(admin.AdminSite):
             "site_header": f"{settings.CINEMA_NAME} box office",
             "site_title": settings.CINEMA_NAME,
         }
+
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        # Every admin, Django's and other apps' included, refuses bad input with form
+        # errors and messages, never a 500 (core.admin.StaffAdmin).
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, StaffAdmin):
+            admin_class = type(admin_class.__name__, (StaffAdmin, admin_class), {"__module__": admin_class.__module__})
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

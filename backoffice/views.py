@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -25,9 +26,23 @@ if TYPE_CHECKING:
 View = Callable[[HttpRequest], HttpResponse]
 
 
+# The board's first day: no show of this software's is older.
+FIRST_DAY = date(2000, 1, 1)
+
+
 class DayForm(forms.Form):
     day = forms.DateField(required=False)
     week = forms.BooleanField(required=False)
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        last = timezone.localdate() + timedelta(days=settings.SCHEDULE_HORIZON_DAYS)
+        if day is not None and not FIRST_DAY <= day <= last:
+            # Also keeps the board's arithmetic (a week on, a day's end) inside the calendar.
+            raise forms.ValidationError(
+                f"Shows run between {FIRST_DAY:%d %B %Y} and {last:%d %B %Y} (as far ahead as shows are scheduled)."
+            )
+        return day
 
 
 def programme_board(site: AdminSite) -> View:

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -67,14 +70,36 @@ class CheckedModelMultipleChoiceField(_ModelMultipleChoiceField):
         return super().clean(value)
 
 
+class CheckedChangeList(ChangeList):
+    """Django's list, taking filters the database can not run for the bad filters
+    they are (the list again, marked as an error): a date drill-down past the
+    calendar's ends (``?date_time__year=10000``), whose date arithmetic Django does
+    outside its check for bad dates, and on SQLite an id past 64 bits
+    (``?show=99999999999999999999999``), which it can not bind."""
+
+    def get_filters(self, request: HttpRequest) -> Any:
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+    def get_results(self, request: HttpRequest) -> None:
+        try:
+            super().get_results(request)
+        except OverflowError as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
 REFUSED = "_refused_while_saving"
 
 
 class StaffAdmin(_ModelAdmin):
-    """The base of every admin page staff edit rows on: no input gives a 500.
+    """The base of every admin page (the site gives it to every registered admin,
+    Django's and other apps' too): no input gives a 500.
 
-    Related-object fields refuse values that are no key as form errors (Django's own
-    fields and autocomplete widget let some reach the database). And a rule that
+    Related-object fields refuse values that are no key as form errors, and an
+    action's selection that is no list of keys is a message (Django lets both reach
+    the database); so is a date drill-down past the calendar (CheckedChangeList). And a rule that
     refuses only when the row is saved, under its lock (a hold taken between the
     form's checks and the save, say), is shown on the form with the staff member's
     input, like the checks' own refusals: the admin's transaction has rolled back,
@@ -92,6 +117,16 @@ class StaffAdmin(_ModelAdmin):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = CheckedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return CheckedChangeList
+
+    def response_action(self, request: HttpRequest, queryset: Any, *args: Any, **kwargs: Any) -> HttpResponse | None:
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(is_key(self.model._meta.pk, pk) for pk in selected):
+            self.message_user(request, "Tick the rows to act on in the list.", messages.WARNING)
+            return None  # the list again, nothing done
+        return super().response_action(request, queryset, *args, **kwargs)
 
     def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
@@ -118,7 +153,7 @@ class StaffAdmin(_ModelAdmin):
         return Refused
 
 
-class ReadOnlyAdmin(_ModelAdmin):
+class ReadOnlyAdmin(StaffAdmin):
     """Rows only services write (holds, check-ins, messages, delivery attempts): staff
     read them, and change them only through the admin's actions, which call the services."""
 

@@ -1,8 +1,11 @@
 """The log-in lockout: per canonical name and per address, shared by the API and the admin, atomic."""
 
+from datetime import timedelta
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from conftest import PASSWORD, post, run_at_once
@@ -87,3 +90,25 @@ def test_25_simultaneous_wrong_passwords_get_exactly_5_password_checks(postgres,
 
     statuses = sorted(a.status_code for a in answers)
     assert statuses == [401] * 5 + [429] * 20
+
+
+def test_staff_clean_up_expired_attempts_in_the_admin(api_client, user, other_user, staff_user, admin_client_factory):
+    for _ in range(2):
+        login(api_client, password="wrong")
+    login(api_client, username="bob", password="wrong")
+    admin = admin_client_factory(staff_user)  # a log-in: it would clean up what had expired by then
+    # Past the 5-minute cool-off: alice's failures have expired.
+    AccessAttempt.objects.filter(username="alice").update(attempt_time=timezone.now() - timedelta(minutes=10))
+
+    page = admin.post(
+        "/admin/axes/accessattempt/",
+        {
+            "action": "cleanup_expired_attempts",
+            "_selected_action": list(AccessAttempt.objects.values_list("pk", flat=True)),
+        },
+        follow=True,
+    )
+
+    assert page.status_code == 200
+    assert "Cleaned up 1 expired access attempts." in page.content.decode()
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["bob"]

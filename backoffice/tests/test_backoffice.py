@@ -84,6 +84,15 @@ def test_the_programme_board_draws_each_screens_day(admin_client):
     assert admin_client.get("/admin/programme/", {"day": "not a day"}).status_code == 200
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "9999-12-31"])
+def test_a_day_no_show_can_be_on_shows_today_and_says_why(admin_client, day):
+    page = admin_client.get("/admin/programme/", {"day": day, "week": "on"})
+
+    assert page.status_code == 200
+    assert "Shows run between 01 January 2000 and" in page.content.decode()
+    assert page.context["day"] == timezone.localdate()
+
+
 def test_door_staff_use_the_door_page_and_see_nothing_else(door_client, user):
     show = make_show(make_movie(title="Metropolis"), starts_in=timedelta(minutes=30))
     ticket = make_booking(user=user, show=show, seat_number=7)
