@@ -34,7 +34,8 @@ def is_key(field: models.Field[Any, Any], value: object) -> bool:
     except ValidationError:
         return False
     if isinstance(value, int):
-        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        target = getattr(field, "target_field", field)  # a key that is a relation (one-to-one): its target
+        low, high = connection.ops.integer_field_range(target.get_internal_type())
         return (low is None or value >= low) and (high is None or value <= high)
     return True
 

@@ -171,9 +171,12 @@ def _record(attempt: Attempt, started: float, **fields: object) -> None:
 
 
 def _failed(endpoint: Endpoint, why: str) -> None:
-    Endpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=F("consecutive_failures") + 1)
-    failures = endpoint.consecutive_failures + 1
-    if failures >= settings.WEBHOOKS_DISABLE_AFTER_FAILURES:
+    row = Endpoint.objects.filter(pk=endpoint.pk)
+    row.update(consecutive_failures=F("consecutive_failures") + 1)
+    # The count as stored after the increment, not the one read before the delivery:
+    # deliveries failing at the same moment each count the others' failures too.
+    failures = row.values_list("consecutive_failures", flat=True).first()
+    if failures is not None and failures >= settings.WEBHOOKS_DISABLE_AFTER_FAILURES:
         _deactivate(endpoint, f"{failures} deliveries in a row failed; the last one: {why}.")
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from catalog.tests.factories import make_show
+from conftest import run_at_once
 from core.tests.realservers import HTTPReceiver
 from outbox import services as outbox
 from outbox.models import Message
@@ -160,6 +161,40 @@ def test_many_failures_in_a_row_deactivate_an_endpoint_and_say_why(auth_client, 
     endpoint.refresh_from_db()
     assert not endpoint.active
     assert endpoint.deactivated_reason == "3 deliveries in a row failed; the last one: answered 503."
+    receiver.close()
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_failures_at_the_same_moment_count_each_other(postgres, settings):
+    from webhooks.delivery import DeliveryFailed, deliver
+
+    settings.WEBHOOKS_DISABLE_AFTER_FAILURES = 2
+    receiver = HTTPReceiver(answers=[503, 503], stall=0.5)  # both deliveries have read the endpoint by then
+    endpoint = subscribe(receiver.url)
+    messages = [
+        Message.objects.create(
+            key=f"webhook:evt_{n}:{endpoint.pk}",
+            kind="webhook",
+            recipient=str(endpoint.pk),
+            data={"id": f"evt_{n}", "type": "booking.created", "created_at": "2026-01-01T00:00:00Z", "data": {}},
+        )
+        for n in range(2)
+    ]
+
+    def delivery(message):
+        def call():
+            with pytest.raises(DeliveryFailed):
+                deliver(message)
+
+        return call
+
+    run_at_once([delivery(message) for message in messages])
+
+    endpoint.refresh_from_db()
+    assert endpoint.consecutive_failures == 2
+    assert not endpoint.active
+    assert endpoint.deactivated_reason == "2 deliveries in a row failed; the last one: answered 503."
     receiver.close()
 
 
