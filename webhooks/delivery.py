@@ -16,6 +16,7 @@ import json
 import socket
 import ssl
 import time
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -84,6 +85,61 @@ def check_url(url: str) -> str:
     return sorted(addresses)[0]
 
 
+if TYPE_CHECKING:
+    _Socket = socket.socket
+else:  # a mixin at run time, placed before the socket class
+    _Socket = object
+
+
+class _Deadline(_Socket):
+    """A socket whose every wait is cut to what is left of the delivery's time.
+
+    A socket's timeout bounds each wait on its own, so a receiver that trickles its
+    answer a byte at a time would hold the worker for as long as it liked; here the
+    whole exchange, from the connection on, takes at most WEBHOOKS_TIMEOUT_SECONDS.
+    """
+
+    deadline = float("inf")
+
+    def _wait(self) -> None:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("timed out")  # as the socket says when one wait runs out
+        self.settimeout(left)
+
+    def recv(self, *args: Any) -> bytes:
+        self._wait()
+        return super().recv(*args)
+
+    def recv_into(self, *args: Any) -> int:
+        self._wait()
+        return super().recv_into(*args)
+
+    def sendall(self, *args: Any) -> None:
+        self._wait()
+        super().sendall(*args)
+
+    def do_handshake(self, *args: Any) -> None:  # TLS's
+        self._wait()
+        super().do_handshake(*args)  # type: ignore[misc]  # on the SSL socket this is mixed into
+
+
+class _DeadlineSocket(_Deadline, socket.socket):
+    pass
+
+
+class _DeadlineSSLSocket(_Deadline, ssl.SSLSocket):
+    pass
+
+
+def _connect(address: str, port: int, timeout: float | None) -> _DeadlineSocket:
+    deadline = time.monotonic() + timeout if timeout is not None else float("inf")
+    plain = socket.create_connection((address, port), timeout)
+    sock = _DeadlineSocket(fileno=plain.detach())
+    sock.deadline = deadline
+    return sock
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Connects to the checked address; the Host header still names the host."""
 
@@ -92,7 +148,7 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self.address = address
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = _connect(self.address, self.port, self.timeout)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -100,12 +156,17 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
     def __init__(self, host: str, port: int, *, address: str, timeout: float) -> None:
         self.tls = ssl.create_default_context()
+        self.tls.sslsocket_class = _DeadlineSSLSocket
         super().__init__(host, port, timeout=timeout, context=self.tls)
         self.address = address
 
     def connect(self) -> None:
-        sock = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
+        sock = _connect(self.address, self.port, self.timeout)
+        tls = self.tls.wrap_socket(sock, server_hostname=self.host, do_handshake_on_connect=False)
+        assert isinstance(tls, _DeadlineSSLSocket)
+        tls.deadline = sock.deadline
+        tls.do_handshake()
+        self.sock = tls
 
 
 def post(url: str, *, address: str, headers: dict[str, str], body: bytes) -> tuple[int, str]:

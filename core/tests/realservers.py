@@ -12,6 +12,7 @@ import select
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -272,12 +273,17 @@ class HTTPReceiver:
     """A real HTTP server on a free port that records every request, as a webhook receiver would.
 
     It answers the statuses in ``answers`` in turn, then 200; ``stall`` makes
-    it wait that many seconds before answering.
+    it wait that many seconds before answering; ``trickle`` makes it send its
+    answer a byte at a time, that many seconds apart.
     """
 
-    def __init__(self, answers: list[int] | None = None, stall: float = 0) -> None:
+    def __init__(
+        self, answers: list[int] | None = None, stall: float = 0, trickle: float = 0, tls: Path | None = None
+    ) -> None:
         self.answers = list(answers or [])
         self.stall = stall
+        self.trickle = trickle
+        self.tls = tls
         self.requests: list[dict] = []
         receiver = self
 
@@ -287,6 +293,13 @@ class HTTPReceiver:
                 time.sleep(receiver.stall)
                 receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
                 status = receiver.answers.pop(0) if receiver.answers else 200
+                if receiver.trickle:
+                    answer = f"HTTP/1.1 {status} Whatever\r\nContent-Length: 8\r\n\r\nreceived".encode()
+                    for byte in answer:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(receiver.trickle)
+                    return
                 self.send_response(status)
                 self.end_headers()
                 self.wfile.write(b"received" if status < 300 else b"not now")
@@ -296,11 +309,17 @@ class HTTPReceiver:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        if tls is not None:  # a PEM file with the certificate and its key (self_signed_certificate)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     @property
     def url(self) -> str:
+        if self.tls is not None:
+            return f"https://localhost:{self.port}/hook"
         return f"http://127.0.0.1:{self.port}/hook"
 
     def wait_for(self, count: int, timeout: float = 20) -> list[dict]:
@@ -312,6 +331,39 @@ class HTTPReceiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def self_signed_certificate(directory: Path, host: str = "localhost") -> Path:
+    """A PEM file with a new self-signed certificate for ``host`` and its key: trusted by
+    whoever points SSL_CERT_FILE at it, as a receiver's certificate is by its CA."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    path = directory / "receiver.pem"
+    path.write_bytes(
+        certificate.public_bytes(serialization.Encoding.PEM)
+        + key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return path
 
 
 def worker_environ(broker_url: str, **env: str) -> dict[str, str]:

@@ -3,6 +3,7 @@ delivered in the process after the commit (no broker); retries with the time
 controlled by the test. test_worker.py has the same with a real Celery worker."""
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from standardwebhooks import Webhook
 
 from catalog.tests.factories import make_show
 from conftest import run_at_once
-from core.tests.realservers import HTTPReceiver
+from core.tests.realservers import HTTPReceiver, self_signed_certificate
 from outbox import services as outbox
 from outbox.models import Message
 from webhooks.models import Attempt, Endpoint
@@ -195,6 +196,60 @@ def test_failures_at_the_same_moment_count_each_other(postgres, settings):
     assert endpoint.consecutive_failures == 2
     assert not endpoint.active
     assert endpoint.deactivated_reason == "2 deliveries in a row failed; the last one: answered 503."
+    receiver.close()
+
+
+def test_a_receiver_trickling_its_answer_gets_the_timeout_in_all_not_per_byte(settings):
+    from webhooks.delivery import DeliveryFailed, deliver
+
+    settings.WEBHOOKS_TIMEOUT_SECONDS = 1
+    receiver = HTTPReceiver(trickle=0.2)  # each byte well within the timeout; the 45-byte answer 9 s
+    endpoint = subscribe(receiver.url)
+    message = Message.objects.create(
+        key=f"webhook:evt_slow:{endpoint.pk}",
+        kind="webhook",
+        recipient=str(endpoint.pk),
+        data={"id": "evt_slow", "type": "booking.created", "created_at": "2026-01-01T00:00:00Z", "data": {}},
+    )
+
+    started = time.monotonic()
+    with pytest.raises(DeliveryFailed, match="timed out"):
+        deliver(message)
+
+    assert time.monotonic() - started < 2.5
+    attempt = Attempt.objects.get()
+    assert "timed out" in attempt.error
+    assert 1000 <= attempt.duration_ms < 2500
+    receiver.close()
+
+
+@pytest.mark.parametrize("trickle", [0, 0.2])
+def test_an_https_receiver_gets_the_event_and_its_answer_the_same_timeout_in_all(
+    settings, tmp_path, monkeypatch, trickle
+):
+    from webhooks.delivery import DeliveryFailed, deliver
+
+    settings.WEBHOOKS_TIMEOUT_SECONDS = 1
+    certificate = self_signed_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))  # the receiver's certificate is trusted
+    receiver = HTTPReceiver(trickle=trickle, tls=certificate)
+    endpoint = subscribe(receiver.url)
+    message = Message.objects.create(
+        key=f"webhook:evt_tls:{endpoint.pk}",
+        kind="webhook",
+        recipient=str(endpoint.pk),
+        data={"id": "evt_tls", "type": "booking.created", "created_at": "2026-01-01T00:00:00Z", "data": {}},
+    )
+
+    started = time.monotonic()
+    if trickle:
+        with pytest.raises(DeliveryFailed, match="timed out"):
+            deliver(message)
+        assert time.monotonic() - started < 2.5
+    else:
+        deliver(message)
+        assert Attempt.objects.get().status_code == 200
+        assert receiver.requests[0]["headers"]["Host"] == f"localhost:{receiver.port}"
     receiver.close()
 
 
