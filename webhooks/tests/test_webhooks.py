@@ -41,6 +41,16 @@ def book(client, show, seats=("A1", "A2")):
     return client.post(f"/shows/{show.id}/book/", {"seat_labels": list(seats)}, format="json")
 
 
+def queued_event(endpoint: Endpoint, event_id: str) -> Message:
+    """An event's message for ``endpoint``, queued but not handed on: the test delivers it."""
+    return Message.objects.create(
+        key=f"webhook:{event_id}:{endpoint.pk}",
+        kind="webhook",
+        recipient=str(endpoint.pk),
+        data={"id": event_id, "type": "booking.created", "created_at": "2026-01-01T00:00:00Z", "data": {}},
+    )
+
+
 def verified(endpoint: Endpoint, request: dict) -> dict:
     """The event, as a receiver using the Standard Webhooks reference library reads it."""
     return Webhook(endpoint.secret).verify(request["body"], request["headers"])
@@ -173,15 +183,7 @@ def test_failures_at_the_same_moment_count_each_other(postgres, settings):
     settings.WEBHOOKS_DISABLE_AFTER_FAILURES = 2
     receiver = HTTPReceiver(answers=[503, 503], stall=0.5)  # both deliveries have read the endpoint by then
     endpoint = subscribe(receiver.url)
-    messages = [
-        Message.objects.create(
-            key=f"webhook:evt_{n}:{endpoint.pk}",
-            kind="webhook",
-            recipient=str(endpoint.pk),
-            data={"id": f"evt_{n}", "type": "booking.created", "created_at": "2026-01-01T00:00:00Z", "data": {}},
-        )
-        for n in range(2)
-    ]
+    messages = [queued_event(endpoint, f"evt_{n}") for n in range(2)]
 
     def delivery(message):
         def call():
@@ -205,12 +207,7 @@ def test_a_receiver_trickling_its_answer_gets_the_timeout_in_all_not_per_byte(se
     settings.WEBHOOKS_TIMEOUT_SECONDS = 1
     receiver = HTTPReceiver(trickle=0.2)  # each byte well within the timeout; the 45-byte answer 9 s
     endpoint = subscribe(receiver.url)
-    message = Message.objects.create(
-        key=f"webhook:evt_slow:{endpoint.pk}",
-        kind="webhook",
-        recipient=str(endpoint.pk),
-        data={"id": "evt_slow", "type": "booking.created", "created_at": "2026-01-01T00:00:00Z", "data": {}},
-    )
+    message = queued_event(endpoint, "evt_slow")
 
     started = time.monotonic()
     with pytest.raises(DeliveryFailed, match="timed out"):
@@ -234,12 +231,7 @@ def test_an_https_receiver_gets_the_event_and_its_answer_the_same_timeout_in_all
     monkeypatch.setenv("SSL_CERT_FILE", str(certificate))  # the receiver's certificate is trusted
     receiver = HTTPReceiver(trickle=trickle, tls=certificate)
     endpoint = subscribe(receiver.url)
-    message = Message.objects.create(
-        key=f"webhook:evt_tls:{endpoint.pk}",
-        kind="webhook",
-        recipient=str(endpoint.pk),
-        data={"id": "evt_tls", "type": "booking.created", "created_at": "2026-01-01T00:00:00Z", "data": {}},
-    )
+    message = queued_event(endpoint, "evt_tls")
 
     started = time.monotonic()
     if trickle:
