@@ -100,11 +100,12 @@ class StaffAdmin(_ModelAdmin):
 
     Related-object fields refuse values that are no key as form errors, and an
     action's selection that is no list of keys is a message (Django lets both reach
-    the database); so is a date drill-down past the calendar (CheckedChangeList). And a rule that
-    refuses only when the row is saved, under its lock (a hold taken between the
-    form's checks and the save, say), is shown on the form with the staff member's
-    input, like the checks' own refusals: the admin's transaction has rolled back,
-    so nothing is saved, and the form is validated once more with the refusal added.
+    the database); a list filter the database can not run is a bad filter
+    (CheckedChangeList). And a rule that refuses only when the row is saved, under
+    its lock (a hold taken between the form's checks and the save, say), is shown
+    on the form with the staff member's input, like the checks' own refusals: the
+    admin's transaction has rolled back, so nothing is saved, and the form is
+    validated once more with the refusal added.
     """
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

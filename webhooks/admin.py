@@ -20,7 +20,7 @@ class EndpointAdminForm(forms.ModelForm):
     )
 
     def clean_events(self):
-        return sorted(self.cleaned_data["events"])  # stored as the API stores them
+        return services.endpoint_events(self.cleaned_data["events"])
 
     def clean(self):
         super().clean()

@@ -30,7 +30,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         return url
 
     def validate_events(self, events: list[str]) -> list[str]:
-        return sorted(set(events))
+        return services.endpoint_events(events)
 
     def update(self, instance, validated_data):
         if validated_data.get("active") and not instance.active:

@@ -57,6 +57,11 @@ def event_emit(*, event_type: str, data: dict[str, Any], endpoints: list[Endpoin
     return str(event["id"])
 
 
+def endpoint_events(events: list[str]) -> list[str]:
+    """An endpoint's event types as they are stored, whoever sets them: each once, sorted."""
+    return sorted(set(events))
+
+
 def endpoint_check_url(url: str) -> None:
     """Refuse, when it is saved, a URL that deliveries would refuse (they check again each time)."""
     from django.core.exceptions import ValidationError
