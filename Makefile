@@ -10,6 +10,12 @@ PORT ?= 8000
 
 .PHONY: run test worker contract e2e screenshots lint check race fuzz bench profile clean
 
+# The settings default to production (DEBUG off, secrets required); the local
+# workflow runs with DEBUG on and a secret key made once per checkout
+# (.django-secret-key, git-ignored). The production-mode targets (contract,
+# race, fuzz, bench) set their own environment.
+run test worker e2e screenshots check profile: export DJANGO_DEBUG ?= 1
+
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -10,11 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from core.localsecrets import local_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,14 +41,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: a deployment that forgets the variable runs as
+# production, and refuses to start without its secrets. `make run`, `make test`
+# and the test settings turn it on.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    # Only ever used on a developer machine with DEBUG on.
-    SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
+            "(for local development: DJANGO_DEBUG=1, as make run sets it)."
+        )
+    # Never a key written down anywhere, which anyone who read it could sign
+    # sessions and tokens with: each checkout makes its own, kept out of git.
+    SECRET_KEY = local_secret(
+        Path(os.environ.get("DJANGO_SECRET_KEY_FILE") or BASE_DIR / ".django-secret-key"),
+        lambda: secrets.token_urlsafe(50),
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 
@@ -319,10 +332,11 @@ HTTP_CACHE_SECONDS = env_int("DJANGO_HTTP_CACHE_SECONDS", 300 if SHARED_CACHE el
 HTTP_CACHE_SEATS_SECONDS = env_int("DJANGO_HTTP_CACHE_SEATS_SECONDS", 5)
 
 # Tokens are signed with their own key, so it can be rotated without touching
-# SECRET_KEY (sessions, password reset links). Unset, DEBUG uses SECRET_KEY
-# itself and production a key derived from it for this purpose alone.
-JWT_SIGNING_KEY = os.environ.get("DJANGO_JWT_SIGNING_KEY") or (
-    SECRET_KEY if DEBUG else hmac.new(SECRET_KEY.encode(), b"booking-jwt-signing-key", hashlib.sha256).hexdigest()
+# SECRET_KEY (sessions, password reset links). Unset, it is derived from
+# SECRET_KEY for this purpose alone.
+JWT_SIGNING_KEY = (
+    os.environ.get("DJANGO_JWT_SIGNING_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"booking-jwt-signing-key", hashlib.sha256).hexdigest()
 )
 
 SIMPLE_JWT = {

@@ -1,7 +1,15 @@
 """Settings for the test suite: the normal ones, made fast and hermetic."""
 
-from .settings import *  # noqa: F403
-from .settings import BASE_DIR, DATABASES
+import os
+import secrets
+
+# The suite runs with the development defaults (DEBUG is off unless asked for)
+# and a secret of the run's own: nothing written to the working tree.
+os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+
+from .settings import *  # noqa: E402, F403
+from .settings import BASE_DIR, DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

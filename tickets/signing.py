@@ -15,7 +15,6 @@ TICKET_SIGNING_KEY_FILE. ``manage.py ticket_signing_key`` makes a key.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +25,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from core.localsecrets import local_secret
 
 from .exceptions import InvalidTicket
 from .keys import b64, new_key, unb64
@@ -93,16 +94,7 @@ def _development_key() -> str:
     """The key kept in TICKET_SIGNING_KEY_FILE, made on first use (DEBUG only: settings.py)."""
     if not settings.TICKET_SIGNING_KEY_FILE:
         raise ImproperlyConfigured("TICKET_SIGNING_KEY is not set.")
-    path = Path(settings.TICKET_SIGNING_KEY_FILE)
-    try:
-        # O_EXCL: two processes starting at once agree on one key.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    value = new_key().setting
-    with os.fdopen(descriptor, "w") as file:
-        file.write(value + "\n")
-    return value
+    return local_secret(Path(settings.TICKET_SIGNING_KEY_FILE), lambda: new_key().setting)
 
 
 @lru_cache(maxsize=8)

@@ -22,7 +22,7 @@ def test_token_lifetimes_come_from_the_environment():
     code = (
         "import config.settings as s; j = s.SIMPLE_JWT; print(j['ACCESS_TOKEN_LIFETIME'], j['REFRESH_TOKEN_LIFETIME'])"
     )
-    result = load_settings(code=code, JWT_ACCESS_MINUTES="5", JWT_REFRESH_DAYS="2")
+    result = load_settings(code=code, DJANGO_DEBUG="1", JWT_ACCESS_MINUTES="5", JWT_REFRESH_DAYS="2")
 
     assert result.stdout.strip() == "0:05:00 2 days, 0:00:00"
 
@@ -38,9 +38,9 @@ PRODUCTION = {
 }
 
 
-def test_jwt_signing_key_is_secret_key_only_in_debug():
-    assert load_settings(code=KEY).stdout.split()[0] == "True"
-    assert load_settings(code=KEY, **PRODUCTION).stdout.split()[0] == "False"
+def test_the_jwt_signing_key_is_derived_from_the_secret_key_never_the_secret_key_itself():
+    assert load_settings(code=KEY, DJANGO_DEBUG="1").stdout.split() == ["False", "64"]
+    assert load_settings(code=KEY, **PRODUCTION).stdout.split() == ["False", "64"]
 
 
 def test_a_dedicated_jwt_signing_key_is_used_when_given():

@@ -383,6 +383,8 @@ def worker_environ(broker_url: str, **env: str) -> dict[str, str]:
         )
     return clean_environ(
         DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_DEBUG="1",
+        DJANGO_SECRET_KEY=settings.SECRET_KEY,
         DATABASE_URL=database_url,
         CELERY_BROKER_URL=broker_url,
         TICKET_SIGNING_KEY=settings.TICKET_SIGNING_KEY,
