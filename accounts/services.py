@@ -10,6 +10,7 @@ from django.utils.http import urlsafe_base64_decode
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from core.events import log_event
+from outbox.models import Message
 from outbox.services import message_enqueue
 
 from .exceptions import InvalidResetToken
@@ -17,6 +18,7 @@ from .identity import username_key, validate_single_script
 from .models import User
 
 PASSWORD_RESET = "password_reset"  # the outbox kind, rendered by accounts.emails
+PASSWORD_RESET_REQUEST = "password_reset_request"  # the outbox kind delivered by password_reset_fan_out
 
 USERNAME_TAKEN = "A user with that username already exists."
 
@@ -75,22 +77,36 @@ def _set_password(user: User, new_password: str) -> None:
 
 
 def password_reset_request(*, email: str) -> None:
-    """Queue a reset e-mail to every active account with this address that has a password.
+    """Queue the request for a reset e-mail; the worker finds the accounts (``password_reset_fan_out``).
 
-    The caller answers the same whatever happens here, so nobody learns
-    whether an address has an account. The one-time token is made when the
-    e-mail is rendered (accounts.emails), so the outbox never stores it.
+    The caller answers the same whatever happens here, and the request does
+    the same work whether the address has an account or not (one INSERT), so
+    neither the answer nor its timing tells anyone whether it has.
     """
+    with transaction.atomic():
+        message_enqueue(
+            kind=PASSWORD_RESET_REQUEST,
+            key=f"{PASSWORD_RESET_REQUEST}:{uuid.uuid4()}",  # every request is a new e-mail
+            recipient=email,
+            data={"email": email},
+        )
+
+
+def password_reset_fan_out(message: Message) -> None:
+    """Deliver a reset request: one reset e-mail to every active account with the address that has a password.
+
+    Keyed on the request, so a delivery tried again after it queued some of them queues each once.
+    """
+    # The domain in lower case, as accounts keep it: iexact alone folds only ASCII on SQLite.
+    email = User.objects.normalize_email(message.data["email"])
     users = [user for user in User.objects.filter(email__iexact=email, is_active=True) if user.has_usable_password()]
-    for user in users:
-        with transaction.atomic():
-            message_enqueue(
-                kind=PASSWORD_RESET,
-                key=f"{PASSWORD_RESET}:{uuid.uuid4()}",  # every request is a new e-mail
-                recipient=user.email,
-                data={"user": user.pk},
-            )
-        log_event("password_reset_requested", user_id=user.pk)
+    keys = {user.pk: f"{PASSWORD_RESET}:{message.key.partition(':')[2]}:{user.pk}" for user in users}
+    queued = set(Message.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    with transaction.atomic():
+        for user in users:
+            if keys[user.pk] not in queued:
+                message_enqueue(kind=PASSWORD_RESET, key=keys[user.pk], recipient=user.email, data={"user": user.pk})
+                log_event("password_reset_requested", user_id=user.pk)
 
 
 def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:

@@ -366,31 +366,75 @@ def self_signed_certificate(directory: Path, host: str = "localhost") -> Path:
     return path
 
 
-def worker_environ(broker_url: str, **env: str) -> dict[str, str]:
-    """The environment of a worker process that shares this test's database, signing key and time zone."""
-    from django.conf import settings
+def test_database_url() -> str:
+    """The URL of the database this test runs on, for a process of its own to share."""
     from django.db import connection
-
-    from config.tests.test_settings import clean_environ
 
     db = connection.settings_dict
     if connection.vendor == "sqlite":
-        database_url = f"sqlite:///{db['NAME']}"
-    else:
-        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-        database_url = (
-            f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        )
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def worker_environ(broker_url: str, **env: str) -> dict[str, str]:
+    """The environment of a worker process that shares this test's database, signing key and time zone."""
+    from django.conf import settings
+
+    from config.tests.test_settings import clean_environ
+
     return clean_environ(
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="1",
         DJANGO_SECRET_KEY=settings.SECRET_KEY,
-        DATABASE_URL=database_url,
+        DATABASE_URL=test_database_url(),
         CELERY_BROKER_URL=broker_url,
         TICKET_SIGNING_KEY=settings.TICKET_SIGNING_KEY,
         DJANGO_TIME_ZONE=settings.TIME_ZONE,
         **env,
     )
+
+
+class ProductionServer:
+    """gunicorn serving this test's database as production does: DEBUG off, only the required
+    variables set (plus plain HTTP on loopback and, with a broker, e-mails handed to it), so
+    the answers are the ones a deployment gives, not the test settings'.
+
+    Throttling is off: a sweep sends more than any rate allows.
+    """
+
+    def __init__(self, *, broker_url: str = "", workers: int = 2, **env: str) -> None:
+        from django.conf import settings
+
+        from config.tests.test_settings import clean_environ
+        from scripts.servers import start_gunicorn
+
+        self.dir = Path(tempfile.mkdtemp(prefix="production-server-"))
+        self.port = free_port()
+        self.environ = clean_environ(
+            DJANGO_SETTINGS_MODULE="config.settings",
+            DJANGO_DEBUG="0",
+            DJANGO_HTTPS="0",
+            DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            DJANGO_THROTTLING="0",
+            DJANGO_LOG_LEVEL="ERROR",
+            DJANGO_SECRET_KEY=settings.SECRET_KEY,
+            TICKET_SIGNING_KEY=settings.TICKET_SIGNING_KEY,
+            DJANGO_TIME_ZONE=settings.TIME_ZONE,
+            DATABASE_URL=test_database_url(),
+            CELERY_BROKER_URL=broker_url,
+            **env,
+        )
+        self.process = start_gunicorn(port=self.port, env=self.environ, log=self.dir / "gunicorn.log", workers=workers)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def use_broker(url: str | None) -> None:
