@@ -308,6 +308,9 @@ HTTP_CACHE = env_bool("DJANGO_HTTP_CACHE", True)
 # (core/cache.py). Without: the database (its table is made by migrate), or
 # with DEBUG on, local memory (one runserver process).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Made by migrate whatever this process's cache, so that a database migrated
+# with Redis or DEBUG on serves a server without either (core/migrations/0002).
+DATABASE_CACHE_TABLE = "core_cache"
 REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
 if REDIS_URL:
     _default_cache = {
@@ -321,7 +324,7 @@ elif DEBUG:
 else:
     _default_cache = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "core_cache",
+        "LOCATION": DATABASE_CACHE_TABLE,
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 CACHES = {"default": _default_cache}

@@ -431,6 +431,9 @@ class ProductionServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def log(self) -> str:
+        return (self.dir / "gunicorn.log").read_text(errors="replace")
+
     def close(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
