@@ -274,13 +274,21 @@ class HTTPReceiver:
 
     It answers the statuses in ``answers`` in turn, then 200; ``stall`` makes
     it wait that many seconds before answering; ``trickle`` makes it send its
-    answer a byte at a time, that many seconds apart.
+    answer a byte at a time, that many seconds apart; ``headers`` and ``body``
+    replace its answer's headers and its short body.
     """
 
     def __init__(
-        self, answers: list[int] | None = None, stall: float = 0, trickle: float = 0, tls: Path | None = None
+        self,
+        answers: list[int] | None = None,
+        stall: float = 0,
+        trickle: float = 0,
+        tls: Path | None = None,
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
     ) -> None:
         self.answers = list(answers or [])
+        answer_headers, answer_body = headers or {}, body
         self.stall = stall
         self.trickle = trickle
         self.tls = tls
@@ -301,8 +309,15 @@ class HTTPReceiver:
                         time.sleep(receiver.trickle)
                     return
                 self.send_response(status)
+                for name, value in answer_headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(b"received" if status < 300 else b"not now")
+                try:
+                    self.wfile.write(
+                        answer_body if answer_body is not None else b"received" if status < 300 else b"not now"
+                    )
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # a client that read what it wanted and left
 
             def log_message(self, *args) -> None:
                 pass
