@@ -107,7 +107,7 @@ def test_urls_of_other_schemes_or_without_a_host_are_refused_when_saved_and_deli
 
 
 # A megabyte is over the request body limit before the URL is looked at.
-@pytest.mark.parametrize("length, status", [(501, 400), (10_000, 400), (1_000_000, 413)])
+@pytest.mark.parametrize(("length", "status"), [(501, 400), (10_000, 400), (1_000_000, 413)])
 def test_a_huge_url_is_refused(staff_client, production, length, status):
     url = "https://example.com/" + "a" * (length - len("https://example.com/"))
 
