@@ -10,7 +10,7 @@ from bookings.tests.factories import make_booking
 from catalog.tests.factories import make_show
 from conftest import client_for
 from tickets import signing
-from tickets.keys import b64, unb64
+from tickets.keys import b64, new_key, unb64
 from tickets.models import CheckIn
 
 from .conftest import scan
@@ -410,3 +410,53 @@ def test_options_describes_a_scan(door_client):
 
     assert response.status_code == 200
     assert set(response.json()["actions"]["POST"]) == {"code", "show", "scanned_at", "device"}
+
+
+# What a hostile scanner or client sends
+
+
+def test_a_truncated_qr_code_of_any_length_is_refused_and_checks_nothing_in(door_client, ticket):
+    payload = qr_of(ticket)
+
+    statuses = {scan(door_client, payload[:cut]).status_code for cut in range(1, len(payload))}
+
+    assert statuses <= {400, 404}
+    assert not CheckIn.objects.exists()
+    assert scan(door_client, payload).status_code == 201
+
+
+def test_a_qr_code_re_signed_with_another_key_under_our_key_id_is_a_400(door_client, ticket):
+    attacker = new_key()
+    with override_settings(TICKET_SIGNING_KEY=f"{signing.current_key_id()}:{attacker.private}"):
+        forged = qr_of(ticket)
+
+    response = scan(door_client, forged)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_ticket"
+    assert not CheckIn.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "scanned_at",
+    [
+        "1970-01-01T00:00:00Z",
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        "2026-02-30T10:00:00Z",
+        "2026-01-01T25:00:00Z",
+        "2026-01-01T10:00:00+25:00",
+        "not a time",
+        "",
+        12345,
+        None,
+        ["2026-01-01T10:00:00Z"],
+        "\x00",
+    ],
+)
+def test_an_offline_scan_at_a_far_or_malformed_time_is_refused_and_checks_nothing_in(door_client, ticket, scanned_at):
+    response = scan(door_client, qr_of(ticket), scanned_at=scanned_at)
+
+    assert 400 <= response.status_code < 500, response.content
+    assert not CheckIn.objects.exists()
+    assert scan(door_client, qr_of(ticket)).status_code == 201
