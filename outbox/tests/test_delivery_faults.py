@@ -9,24 +9,13 @@ import icalendar
 import pytest
 
 from conftest import client_for
-from core.tests.realservers import CeleryWorker, SMTPServer, worker_environ
+from core.tests.realservers import CeleryWorker, worker_environ
 from outbox import services
 from outbox.models import Message
 
+from .conftest import CLAIM_SECONDS, until
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-CLAIM_SECONDS = 3
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SMTPServer()
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 2
-    settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_CLAIM_SECONDS = 1, CLAIM_SECONDS
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -36,15 +25,6 @@ def customer(django_user_model):
 
 def book(client, show, seats=("A1", "A2")):
     return client.post(f"/shows/{show.id}/book/", {"seat_labels": list(seats)}, format="json")
-
-
-def until(condition, timeout: float = 30, then=lambda: None):
-    """Wait for ``condition``, calling ``then`` (e.g. the sweep, as beat would) every half second."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        then()
-        time.sleep(0.5)
 
 
 def test_the_smtp_server_receives_the_confirmation_with_its_qr_codes_and_invite(smtp, customer, show, settings):
