@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from bookings.tests.factories import make_booking
 from catalog.models import Show
-from catalog.tests.factories import make_movie, make_screen, make_show
+from catalog.tests.factories import later_today, make_movie, make_screen, make_show
 from conftest import PASSWORD
 from tickets.tests.conftest import door_staff_group
 
@@ -47,7 +47,7 @@ def test_the_front_page_and_the_programme_board_with_two_screens(staff_page, use
     one, two = make_screen(120, name="Screen 1"), make_screen(80, name="Screen 2")
     metropolis = make_movie(title="Metropolis", duration_minutes=153)
     orbit = make_movie(title="Orbit of Ash", duration_minutes=138)
-    tonight = make_show(metropolis, screen=one, date_time=timezone.localtime() + timedelta(minutes=50))
+    tonight = make_show(metropolis, screen=one, date_time=later_today(timedelta(minutes=50)))
     for seat in range(1, 31):
         make_booking(user=user, show=tonight, seat_number=seat)
     for screen, movie, hour in [(one, orbit, 14), (one, metropolis, 18), (two, orbit, 16), (two, metropolis, 20)]:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import User
 from bookings.tests.factories import make_booking
 from catalog.models import Show
-from catalog.tests.factories import make_movie, make_screen, make_show
+from catalog.tests.factories import later_today, make_movie, make_screen, make_show
 from conftest import PASSWORD
 from tickets.models import CheckIn
 from tickets.tests.conftest import door_staff_group
@@ -27,12 +27,6 @@ def door_client(db) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def later_today(hours: int = 2) -> datetime:
-    """A time later today, or just after now when the day is nearly over."""
-    soon = timezone.localtime() + timedelta(hours=hours)
-    return soon if soon.date() == timezone.localdate() else timezone.localtime() + timedelta(minutes=5)
 
 
 def test_the_admin_carries_the_cinemas_name(admin_client, settings):

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from itertools import count
 
@@ -35,6 +35,13 @@ def make_show(
     fields.setdefault("date_time", timezone.now() + starts_in)
     fields.setdefault("price", Decimal("10.00"))
     return Show.objects.create(movie=movie or make_movie(), screen=screen or make_screen(total_seats), **fields)
+
+
+def later_today(after: timedelta = timedelta(hours=2)) -> datetime:
+    """A time later today, or the day's last moment when ``after`` would cross midnight:
+    pages that list a day's shows must find it whatever the clock says."""
+    now = timezone.localtime()
+    return min(now + after, timezone.make_aware(datetime.combine(now.date(), time.max)))
 
 
 def at(day: str, hour: int = 20, minute: int = 0) -> datetime:
