@@ -1,3 +1,5 @@
+from typing import Any
+
 from axes.admin import AccessAttemptAdmin as BaseAccessAttemptAdmin
 from axes.models import AccessAttempt
 from django import forms
@@ -5,6 +7,8 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from core.admin import StaffAdmin
 
@@ -14,28 +18,28 @@ from .models import User
 from .services import USERNAME_TAKEN, username_taken
 
 
-class CanonicalUsernameMixin(forms.ModelForm):
+class CanonicalUsernameMixin(forms.ModelForm[User]):
     """Staff get a form error, not a database error, for a name another account already has."""
 
-    def clean_username(self):
-        username = self.cleaned_data["username"]
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
         if username_taken(username, exclude_pk=self.instance.pk):
             raise forms.ValidationError(USERNAME_TAKEN, code="unique")
         return username
 
 
-class UserAddForm(CanonicalUsernameMixin, AdminUserCreationForm):
+class UserAddForm(CanonicalUsernameMixin, AdminUserCreationForm[User]):
     class Meta(AdminUserCreationForm.Meta):
         model = User
 
 
-class UserEditForm(CanonicalUsernameMixin, UserChangeForm):
+class UserEditForm(CanonicalUsernameMixin, UserChangeForm[User]):
     class Meta(UserChangeForm.Meta):
         model = User
 
 
 @admin.register(User)
-class UserAdmin(StaffAdmin, BaseUserAdmin):
+class UserAdmin(StaffAdmin, BaseUserAdmin[User]):
     add_form = UserAddForm
     form = UserEditForm
 
@@ -44,19 +48,19 @@ if admin.site.is_registered(AccessAttempt):
     admin.site.unregister(AccessAttempt)
 
     @admin.register(AccessAttempt)
-    class AccessAttemptAdmin(StaffAdmin, BaseAccessAttemptAdmin):
+    class AccessAttemptAdmin(StaffAdmin, BaseAccessAttemptAdmin):  # type: ignore[misc]  # django-axes has no type hints
         @admin.action(description="Clean up expired attempts")
-        def cleanup_expired_attempts(self, request, queryset):
+        def cleanup_expired_attempts(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> Any:
             # django-axes dates the expiry from the time of the log-in being made, which
             # it puts on the request only during a log-in; here the time is now (None).
-            request.axes_attempt_time = None
+            request.axes_attempt_time = None  # type: ignore[attr-defined]  # django-axes's own attribute
             return super().cleanup_expired_attempts(request, queryset)
 
 
 class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
     """The admin's log-in goes through the same lockout as POST /login/."""
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if username is not None and password:

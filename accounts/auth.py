@@ -3,9 +3,6 @@ from __future__ import annotations
 import threading
 import time
 
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
@@ -16,8 +13,9 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
-from core.db import by_pk, table
+from core.db import by_pk
 
+from . import queries
 from .models import User
 
 
@@ -100,7 +98,7 @@ class JWTAuthentication(authentication.JWTAuthentication):
         return user
 
 
-class JWTAuthenticationScheme(SimpleJWTScheme):
+class JWTAuthenticationScheme(SimpleJWTScheme):  # type: ignore[no-untyped-call]  # drf-spectacular's registry hook
     """The OpenAPI security scheme of JWTAuthentication: simplejwt's, unchanged (jwtAuth)."""
 
     target_class = "accounts.auth.JWTAuthentication"
@@ -117,17 +115,4 @@ def has_permission(user: User, permission: str) -> bool:
     if user.is_superuser:
         return True
     app_label, codename = permission.split(".", 1)
-    permissions, content_types = table(Permission), table(ContentType)
-    user_permissions = table(User.user_permissions.through)
-    user_groups = table(User.groups.through)
-    group_permissions = table(Group.permissions.through)
-    sql = (
-        f"SELECT 1 FROM {permissions} p JOIN {content_types} ct ON ct.id = p.content_type_id "
-        f"WHERE ct.app_label = %s AND p.codename = %s AND ("
-        f"p.id IN (SELECT permission_id FROM {user_permissions} WHERE user_id = %s) OR "
-        f"p.id IN (SELECT gp.permission_id FROM {group_permissions} gp "
-        f"JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s))"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [app_label, codename, user.pk, user.pk])
-        return cursor.fetchone() is not None
+    return queries.is_granted(user_id=user.pk, app_label=app_label, codename=codename)

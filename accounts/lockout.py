@@ -26,6 +26,7 @@ from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
+from core.db import advisory_lock
 from core.events import log_event
 
 from .exceptions import LockedOut
@@ -52,9 +53,8 @@ def _one_attempt_at_a_time(request: HttpRequest | Request, username: str) -> Ite
         return
     keys = sorted({f"login:user:{username_key(username)}", f"login:ip:{client_ip(request)}"})
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            for key in keys:  # always in the same order: no deadlock between two attempts
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+        for key in keys:  # always in the same order: no deadlock between two attempts
+            advisory_lock(key)
         yield
 
 

@@ -1,15 +1,20 @@
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
 
+from accounts.auth import customer
 from core.events import log_event
 from core.schema import ERROR_400, ERROR_401, ERROR_429
 
 from . import services
+from .models import User
 from .serializers import (
     LoginResponseSerializer,
     LoginSerializer,
@@ -49,7 +54,7 @@ class SignupView(APIView):
         responses={201: UserSerializer, 400: ERROR_400, 429: ERROR_429},
         tags=["accounts"],
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -67,7 +72,7 @@ class LoginView(TokenObtainPairView):
     serializer_class = LoginSerializer
     throttle_classes = [LoginThrottle]
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
             response = super().post(request, *args, **kwargs)
         except AuthenticationFailed:
@@ -93,17 +98,17 @@ class RefreshView(TokenRefreshView):
     tags=["accounts"],
 )
 class LogoutView(TokenBlacklistView):
-    def post(self, request, *args, **kwargs):
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         super().post(request, *args, **kwargs)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(summary="The logged-in user's profile", responses={200: MeSerializer, 401: ERROR_401}, tags=["accounts"])
-class MeView(generics.RetrieveAPIView):
+class MeView(generics.RetrieveAPIView[User]):
     serializer_class = MeSerializer
 
-    def get_object(self):
-        return self.request.user
+    def get_object(self) -> User:
+        return customer(self.request)
 
 
 class PasswordChangeView(APIView):
@@ -115,12 +120,13 @@ class PasswordChangeView(APIView):
         responses={200: TokenPairSerializer, 400: ERROR_400, 401: ERROR_401, 429: ERROR_429},
         tags=["accounts"],
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.user_change_password(user=request.user, **serializer.validated_data)
-        log_event("password_changed", user_id=request.user.pk)
-        refresh = RefreshToken.for_user(request.user)
+        user = customer(request)
+        services.user_change_password(user=user, **serializer.validated_data)
+        log_event("password_changed", user_id=user.pk)
+        refresh = RefreshToken.for_user(user)
         return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
 
 
@@ -135,7 +141,7 @@ class PasswordResetView(APIView):
         responses={202: PasswordResetAcceptedSerializer, 400: ERROR_400, 429: ERROR_429},
         tags=["accounts"],
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = PasswordResetRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.password_reset_request(email=serializer.validated_data["email"])
@@ -153,7 +159,7 @@ class PasswordResetConfirmView(APIView):
         responses={204: None, 400: ERROR_400, 429: ERROR_429},
         tags=["accounts"],
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         serializer = PasswordResetConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.password_reset_confirm(**serializer.validated_data)

@@ -34,8 +34,8 @@ class DayForm(forms.Form):
     day = forms.DateField(required=False)
     week = forms.BooleanField(required=False)
 
-    def clean_day(self):
-        day = self.cleaned_data["day"]
+    def clean_day(self) -> date | None:
+        day: date | None = self.cleaned_data["day"]
         last = timezone.localdate() + timedelta(days=settings.SCHEDULE_HORIZON_DAYS)
         if day is not None and not FIRST_DAY <= day <= last:
             # Also keeps the board's arithmetic (a week on, a day's end) inside the calendar.

@@ -1,8 +1,11 @@
 from functools import partial
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.auth import customer
 from core.admin import ReadOnlyAdmin, StaffAdmin, act_on_each
 
 from . import services
@@ -43,16 +46,16 @@ class BookingAdmin(StaffAdmin):
 
     # Bookings are made by customers through the API (under the show lock)
     # and only changed by the cancel action, never edited by hand.
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
     @admin.action(description="Cancel selected bookings")
-    def cancel_bookings(self, request, queryset):
+    def cancel_bookings(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         calls = [
-            (f"Booking {pk}", partial(services.booking_cancel, booking_id=pk, by=request.user, own_only=False))
+            (f"Booking {pk}", partial(services.booking_cancel, booking_id=pk, by=customer(request), own_only=False))
             for pk in queryset.values_list("id", flat=True)
         ]
         act_on_each(self, request, calls, "Cancelled {n} booking(s).")

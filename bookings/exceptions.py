@@ -1,4 +1,4 @@
-from core.exceptions import Busy, Conflict, ServiceError
+from core.exceptions import Busy, Conflict, FieldError, ServiceError
 
 
 class ShowStarted(ServiceError):
@@ -26,16 +26,6 @@ class ShowBusy(Busy):
     code = "show_busy"
 
 
-class IdempotencyKeyReused(ServiceError):
-    status_code = 422
-    code = "idempotency_key_reused"
-
-
-class IdempotencyKeyInProgress(Conflict):
-    code = "idempotency_key_in_progress"
-    headers = {"Retry-After": "1"}
-
-
 class HoldNotActive(Conflict):
     code = "hold_not_active"
 
@@ -50,7 +40,7 @@ class SeatsChanged(Conflict):
     code = "seats_changed"
 
 
-class UnknownSeats(ServiceError):
-    """Seats the show's screen does not have (the API reports it under the field that named them)."""
+class UnknownSeats(FieldError):
+    """Seats the show's screen does not have, reported under the field that named them."""
 
     code = "unknown_seats"

@@ -3,13 +3,11 @@ import django_filters
 from catalog.filters import LocalDateRange, StrictFilterSet
 from catalog.models import Movie, Show
 
-from .models import Booking
+from .models import CUSTOMER_STATUSES, Booking
 
 
 class BookingFilter(StrictFilterSet):
-    status = django_filters.ChoiceFilter(
-        choices=[(status, status) for status in (Booking.Status.BOOKED, Booking.Status.CANCELLED)]
-    )
+    status = django_filters.ChoiceFilter(choices=[(status, status) for status in CUSTOMER_STATUSES])
 
     class Meta:
         model = Booking

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from catalog.models import Show
-from core.db import columns, raw, table
 
 from .codes import new_ticket_code
 
@@ -25,6 +24,24 @@ class BookingStatus(models.TextChoices):
 # the database rather than of the code.
 OCCUPYING = [BookingStatus.BOOKED, BookingStatus.HELD]
 ONE_OCCUPANT_PER_SEAT = "bookings_one_occupant_per_seat"  # that index's constraint
+
+# A customer's bookings: what they bought, and what they or staff cancelled.
+# Held rows are a hold's business and stay out (my-bookings, tickets, the
+# customer index below).
+CUSTOMER_STATUSES = [BookingStatus.BOOKED, BookingStatus.CANCELLED]
+# How a customer's bookings are listed everywhere: newest first, the id
+# breaking ties of one purchase.
+NEWEST_FIRST = ["-created_at", "-id"]
+
+
+class BookingQuerySet(models.QuerySet["Booking"]):
+    def tickets(self) -> BookingQuerySet:
+        """Rows that are, or were, tickets (CUSTOMER_STATUSES): not held ones."""
+        return self.filter(status__in=CUSTOMER_STATUSES)
+
+    def of_customer(self, user: Any) -> BookingQuerySet:
+        """The customer's bookings, newest first."""
+        return self.tickets().filter(user=user).order_by(*NEWEST_FIRST)
 
 
 class Booking(models.Model):
@@ -70,8 +87,10 @@ class Booking(models.Model):
     # cancelled, checked in or out): what a check-in list's ?since= reads.
     changed_at = models.DateTimeField(default=timezone.now)
 
+    objects = BookingQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = NEWEST_FIRST
         indexes = [
             models.Index(fields=["show", "changed_at"], name="bookings_show_changed"),
             # My-bookings: a customer's sold and cancelled rows, newest first;
@@ -80,8 +99,8 @@ class Booking(models.Model):
             # against 1.5 ms for a customer with 133 bookings (EXPLAIN ANALYZE
             # on the bench data, docs/performance.md), growing with history.
             models.Index(
-                fields=["user", "-created_at", "-id"],
-                condition=models.Q(status__in=[BookingStatus.BOOKED, BookingStatus.CANCELLED]),
+                fields=["user", *NEWEST_FIRST],
+                condition=models.Q(status__in=CUSTOMER_STATUSES),
                 name="bookings_user_newest",
             ),
         ]
@@ -119,24 +138,6 @@ class Booking(models.Model):
         return self.status == BookingStatus.BOOKED or (
             self.status == BookingStatus.HELD and self.held_until is not None and self.held_until > now
         )
-
-    @classmethod
-    def occupants(cls, *, show_id: int, seat_numbers: Sequence[int]) -> list[Booking]:
-        """The rows in the unique index for these seats of a show (booked, or held:
-        lapsed holds too, for the caller to clear), in one query.
-
-        The SQL is written out: the ORM spent about 0.8 ms of CPU building this
-        query, on the booking path, under the show's lock (docs/performance.md).
-        """
-        if not seat_numbers:
-            return []
-        seats = ", ".join(["%s"] * len(seat_numbers))
-        occupying = ", ".join(["%s"] * len(OCCUPYING))
-        sql = (
-            f"SELECT {columns(cls)} FROM {table(cls)} "
-            f"WHERE show_id = %s AND seat_number IN ({seats}) AND status IN ({occupying})"
-        )
-        return raw(cls, sql, [show_id, *seat_numbers, *map(str, OCCUPYING)])
 
     @staticmethod
     def sold(prefix: str = "") -> models.Q:
@@ -187,27 +188,3 @@ class Hold(models.Model):
         if self.status == HoldStatus.ACTIVE and self.expires_at <= now:
             return HoldStatus.EXPIRED
         return self.status
-
-
-class IdempotencyKey(models.Model):
-    """The stored outcome of a request sent with an ``Idempotency-Key`` header.
-
-    The row is written in the same transaction as the bookings it describes,
-    so it exists exactly when they do: a request that failed leaves no key and
-    can be retried, one that succeeded is replayed from ``response_body``.
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
-    response_status = models.PositiveSmallIntegerField(null=True)
-    # The JSON text as first sent: PostgreSQL's jsonb would reorder its keys,
-    # and a replay must be the same body.
-    response_body = models.TextField(blank=True)
-    created_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="bookings_idempotency_key_per_user")]
-
-    def __str__(self) -> str:
-        return f"{self.key} ({self.user_id})"

@@ -3,68 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from catalog.models import Movie, Screen, Show
-from core.db import raw, table
+from catalog.models import Show
 
 from .models import Booking
-
-SOLD_OR_CANCELLED = [Booking.Status.BOOKED, Booking.Status.CANCELLED]
 
 
 def booking_list(*, user: User) -> QuerySet[Booking]:
     """A customer's bookings, newest first, with what the response shows of show and movie."""
-    return (
-        # Held rows belong to holds (/holds/), not to the customer's bookings.
-        Booking.objects.filter(user=user, status__in=SOLD_OR_CANCELLED)
-        .select_related("show__movie", "show__screen")
-        .order_by("-created_at", "-id")
-    )
-
-
-class CustomerBookings:
-    """booking_list's rows (optionally of one status) for one page of GET
-    /my-bookings/, as Django's Paginator takes them: ``count()`` and a slice,
-    each one written-out statement. The ORM spent about as much CPU building
-    these two queries and twenty model instances with their show, movie and
-    screen as the rest of the request (docs/performance.md). The bookings come
-    with ``movie_title``, ``show_date_time`` and ``screen_name`` set, which is
-    what BookingSerializer reads of their show."""
-
-    ordered = True  # newest first, as booking_list (Paginator checks)
-
-    def __init__(self, *, user: User, status: str | None = None) -> None:
-        statuses = [status] if status is not None else SOLD_OR_CANCELLED
-        self._where = f"b.user_id = %s AND b.status IN ({', '.join(['%s'] * len(statuses))})"
-        self._params: list[Any] = [user.pk, *map(str, statuses)]
-
-    def count(self) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {table(Booking)} b WHERE {self._where}", self._params)
-            return int(cursor.fetchone()[0])
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, page: slice) -> list[Booking]:
-        start, stop = page.start or 0, page.stop
-        sql = (
-            "SELECT b.id, b.show_id, b.seat_number, b.status, b.created_at, b.cancelled_at, b.seat_label,"
-            " b.price, b.currency, b.reference,"
-            " m.title AS movie_title, s.date_time AS show_date_time, sc.name AS screen_name"
-            f" FROM {table(Booking)} b JOIN {table(Show)} s ON s.id = b.show_id"
-            f" JOIN {table(Movie)} m ON m.id = s.movie_id JOIN {table(Screen)} sc ON sc.id = s.screen_id"
-            f" WHERE {self._where} ORDER BY b.created_at DESC, b.id DESC LIMIT %s OFFSET %s"
-        )
-        return raw(Booking, sql, [*self._params, stop - start, start], related=_SHOW_COLUMNS)
-
-
-_SHOW_COLUMNS = {"show_date_time": Show._meta.get_field("date_time")}
+    return Booking.objects.of_customer(user).select_related("show__movie", "show__screen")
 
 
 def seat_map(*, show_id: int, user: User | None = None) -> dict[str, Any]:

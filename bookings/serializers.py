@@ -13,7 +13,7 @@ from rest_framework import serializers
 from catalog.layouts import normalize_label
 from core.fields import iso_datetime
 
-from .models import Booking, Hold
+from .models import CUSTOMER_STATUSES, Booking, Hold
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -21,7 +21,7 @@ class StrictIntegerField(serializers.IntegerField):
 
     default_error_messages = {"invalid": "Must be an integer."}
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
@@ -30,7 +30,7 @@ class StrictIntegerField(serializers.IntegerField):
 SEAT_RANGE = "an integer from 1 to the show's total_seats"
 
 
-class BookingCreateSerializer(serializers.Serializer):
+class BookingCreateSerializer(serializers.Serializer[Any]):
     """One of ``seat_number`` (one seat), ``seat_numbers`` or ``seat_labels`` (several, all or nothing)."""
 
     seat_number = StrictIntegerField(
@@ -57,7 +57,7 @@ class BookingCreateSerializer(serializers.Serializer):
     FORMS = ("seat_number", "seat_numbers", "seat_labels")
     LIMIT = "BOOKING_MAX_SEATS"  # the setting with the most seats one request may take
 
-    def check_count(self, value: list) -> None:
+    def check_count(self, value: list[Any]) -> None:
         limit = getattr(settings, self.LIMIT)
         if not 1 <= len(value) <= limit:
             raise serializers.ValidationError(f"Give 1 to {limit} seats.")
@@ -79,7 +79,7 @@ class BookingCreateSerializer(serializers.Serializer):
         self.check_count(clean)
         return clean
 
-    def validate(self, attrs: dict) -> dict:
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         given = [name for name in self.FORMS if name in attrs]
         if len(given) != 1:
             raise serializers.ValidationError(
@@ -94,7 +94,7 @@ class BookingCreateSerializer(serializers.Serializer):
 
 
 # Held rows belong to holds and never reach a booking or a ticket: the closed set a client sees.
-BOOKING_STATUSES = [(Booking.Status.BOOKED, "booked"), (Booking.Status.CANCELLED, "cancelled")]
+BOOKING_STATUSES = [(status, status.value) for status in CUSTOMER_STATUSES]
 
 
 EMAIL_QUEUED_HELP = "Whether a confirmation e-mail is on its way: false when the account has no e-mail address."
@@ -106,7 +106,7 @@ _PRICE = serializers.DecimalField(max_digits=8, decimal_places=2)
 _TOTAL = serializers.DecimalField(max_digits=10, decimal_places=2)
 
 
-class BookingSerializer(serializers.ModelSerializer):
+class BookingSerializer(serializers.ModelSerializer[Booking]):
     may_be_absent = ("email_queued",)  # only in the answer that made the booking (core/schema.py)
 
     status = serializers.ChoiceField(choices=BOOKING_STATUSES, read_only=True)
@@ -140,19 +140,14 @@ class BookingSerializer(serializers.ModelSerializer):
         # Looked up once per answer (a list shares its child serializer).
         return timezone.get_current_timezone()
 
-    def to_representation(self, booking: Booking) -> dict:
+    def to_representation(self, booking: Booking) -> dict[str, Any]:
         # Written out, this is about three times faster than the generic field
         # walk for the same output: my-bookings serializes 20 of these a page.
         # The fields declared above still describe the shape (and the schema);
         # prices are formatted by a module-level field, because reaching
         # self.fields makes DRF build (deep-copy) every field for each answer.
         zone, cancelled_at = self._zone, booking.cancelled_at
-        if hasattr(booking, "movie_title"):  # a page of my-bookings (selectors.CustomerBookings)
-            row: Any = booking
-            movie_title, date_time, screen_name = row.movie_title, row.show_date_time, row.screen_name
-        else:
-            show = booking.show
-            movie_title, date_time, screen_name = show.movie.title, show.date_time, show.screen.name
+        show = booking.show
         data = {
             "id": booking.pk,
             "show": booking.show_id,
@@ -160,9 +155,9 @@ class BookingSerializer(serializers.ModelSerializer):
             "status": booking.status,
             "created_at": iso_datetime(booking.created_at, zone),
             "cancelled_at": None if cancelled_at is None else iso_datetime(cancelled_at, zone),
-            "movie_title": movie_title,
-            "show_date_time": iso_datetime(date_time, zone),
-            "screen_name": screen_name,
+            "movie_title": show.movie.title,
+            "show_date_time": iso_datetime(show.date_time, zone),
+            "screen_name": show.screen.name,
             "seat_label": booking.seat_label,
             "price": _PRICE.to_representation(booking.price),
             "currency": booking.currency,
@@ -173,7 +168,7 @@ class BookingSerializer(serializers.ModelSerializer):
         return data
 
 
-class PurchaseSerializer(serializers.Serializer):
+class PurchaseSerializer(serializers.Serializer[Any]):
     """The answer to a multi-seat booking: every booking made, under one reference."""
 
     reference = serializers.UUIDField(help_text="Shared by every booking of this purchase.")
@@ -185,7 +180,7 @@ class PurchaseSerializer(serializers.Serializer):
     bookings = BookingSerializer(many=True)
     email_queued = serializers.BooleanField(help_text=EMAIL_QUEUED_HELP)
 
-    def to_representation(self, purchase: dict) -> dict:
+    def to_representation(self, purchase: dict[str, Any]) -> dict[str, Any]:
         # Written out, as BookingSerializer's (whose answers it nests).
         bookings = BookingSerializer(purchase["bookings"], many=True, context=self.context).data
         return {
@@ -200,7 +195,7 @@ class PurchaseSerializer(serializers.Serializer):
         }
 
     @classmethod
-    def of(cls, bookings: list, *, email_queued: bool) -> PurchaseSerializer:
+    def of(cls, bookings: list[Booking], *, email_queued: bool) -> PurchaseSerializer:
         first = bookings[0]
         return cls(
             {
@@ -216,7 +211,7 @@ class PurchaseSerializer(serializers.Serializer):
         )
 
 
-class SeatSerializer(serializers.Serializer):
+class SeatSerializer(serializers.Serializer[Any]):
     may_be_absent = ("mine",)  # only on the caller's own seats (core/schema.py)
 
     seat_number = serializers.IntegerField(allow_null=True, help_text="null for a blocked place (no seat to sell).")
@@ -229,14 +224,14 @@ class SeatSerializer(serializers.Serializer):
     )
 
 
-class SeatRowSerializer(serializers.Serializer):
+class SeatRowSerializer(serializers.Serializer[Any]):
     row = serializers.CharField()
     tier = serializers.CharField()
     price = serializers.DecimalField(max_digits=8, decimal_places=2)
     seats = SeatSerializer(many=True)
 
 
-class SeatMapSerializer(serializers.Serializer):
+class SeatMapSerializer(serializers.Serializer[Any]):
     show = serializers.IntegerField()
     total_seats = serializers.IntegerField()
     available = serializers.ListField(child=serializers.IntegerField())
@@ -246,7 +241,7 @@ class SeatMapSerializer(serializers.Serializer):
     layout = SeatRowSerializer(many=True, help_text="Rows front to back, each with its places in order.")
 
 
-class ReportRowSerializer(serializers.Serializer):
+class ReportRowSerializer(serializers.Serializer[Any]):
     """A report row: who it is about, then seats sold against capacity, and money."""
 
     seats_sold = serializers.IntegerField()
@@ -254,17 +249,17 @@ class ReportRowSerializer(serializers.Serializer):
     revenue = serializers.DecimalField(max_digits=12, decimal_places=2)
     currency = serializers.SerializerMethodField()
 
-    def get_fields(self):
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         # The row's own fields (who it is about, capacity) first, then the sales.
         fields = super().get_fields()
         shared = ["seats_sold", "occupancy", "revenue", "currency"]
         return {name: fields[name] for name in [*(n for n in fields if n not in shared), *shared]}
 
-    def get_occupancy(self, row) -> float:
+    def get_occupancy(self, row: Any) -> float:
         capacity = self.fields["capacity"].get_attribute(row)
         return round(100 * row.seats_sold / capacity, 1) if capacity else 0.0
 
-    def get_currency(self, row) -> str:
+    def get_currency(self, row: Any) -> str:
         return settings.CURRENCY
 
 
@@ -290,13 +285,13 @@ class HoldCreateSerializer(BookingCreateSerializer):
     LIMIT = "HOLD_MAX_SEATS"
 
 
-class HeldSeatSerializer(serializers.Serializer):
+class HeldSeatSerializer(serializers.Serializer[Any]):
     seat_number = serializers.IntegerField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field named "label" shadows Field.label
     price = serializers.DecimalField(max_digits=8, decimal_places=2, help_text="The price quoted for this seat.")
 
 
-class HoldSerializer(serializers.ModelSerializer):
+class HoldSerializer(serializers.ModelSerializer[Hold]):
     status = serializers.SerializerMethodField(help_text="expired from the exact moment expires_at passes.")
     seats = HeldSeatSerializer(many=True)
     seat_numbers = serializers.SerializerMethodField()
@@ -356,7 +351,7 @@ class HoldSerializer(serializers.ModelSerializer):
     def _zone(self) -> tzinfo:
         return timezone.get_current_timezone()
 
-    def to_representation(self, hold: Hold) -> dict:
+    def to_representation(self, hold: Hold) -> dict[str, Any]:
         # Written out, as BookingSerializer's: the methods above still define
         # each value (and the schema); the generic walk over nine method fields
         # and a nested list was a tenth of a hold's CPU.

@@ -4,26 +4,28 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from catalog.layouts import Seat, SeatPlan
 from catalog.models import Show
-from catalog.selectors import show_with_movie_and_screen
-from core.db import after_commit, columns, db_value, for_update, insert, lock_wait_bounded, raw, table, update
+from catalog.queries import show_with_movie_and_screen
+from core.db import after_commit, insert, lock_wait_bounded, update
 from core.events import log_event
 from core.exceptions import NotFound
 from core.httpcache import bump
 from outbox.services import message_enqueue
 from webhooks.services import event_emit, subscriptions
 
+from . import queries
 from .exceptions import (
     BookingNotActive,
     HoldLimit,
@@ -42,10 +44,21 @@ CONFIRMED = "booking_confirmed"
 CANCELLED = "booking_cancelled"
 
 
-def _confirm_by_email(user: User, reference: uuid.UUID) -> None:
-    message_enqueue(
+@dataclass(frozen=True)
+class Sale:
+    """What a sale made: its bookings, by seat, and whether a confirmation e-mail
+    was queued (not when the customer has no address)."""
+
+    bookings: list[Booking]
+    email_queued: bool
+
+
+def _confirm_by_email(user: User, reference: uuid.UUID) -> bool:
+    """Queue the purchase's confirmation; False when there is nobody to write to."""
+    message = message_enqueue(
         kind=CONFIRMED, key=f"{CONFIRMED}:{reference}", recipient=user.email, data={"reference": str(reference)}
     )
+    return message is not None
 
 
 def _tell_of_sale(
@@ -83,7 +96,7 @@ def occupants_freeing_lapsed(*, show: Show, seat_numbers: Sequence[int], now: da
     inserted again; this runs under the show's lock like every change of who
     owns a seat, so expiry needs no background job.
     """
-    rows = Booking.occupants(show_id=show.pk, seat_numbers=seat_numbers)
+    rows = queries.occupants(show_id=show.pk, seat_numbers=seat_numbers)
     for row in rows:
         row.show = show  # the locked show, with its movie and screen: answers show them
     expired_holds = {
@@ -146,15 +159,6 @@ def _lock_show(show_id: int) -> Show:
     return show
 
 
-def _active_holds(*, user: User, show: Show, now: datetime) -> list[Hold]:
-    """The customer's holds of this show that have not lapsed, oldest first (written out: core/db.py)."""
-    sql = (
-        f"SELECT {columns(Hold)} FROM {table(Hold)} "
-        "WHERE user_id = %s AND show_id = %s AND status = %s AND expires_at > %s ORDER BY id"
-    )
-    return raw(Hold, sql, [user.pk, show.pk, str(Hold.Status.ACTIVE), db_value(Hold, "expires_at", now)])
-
-
 def _take_off_holds(rows: list[Booking], now: datetime) -> None:
     """Seats of holds that were just booked leave those holds; an emptied hold is done."""
     for hold in Hold.objects.filter(pk__in={row.hold_id for row in rows}):
@@ -187,18 +191,7 @@ def _book_rows(rows: list[Booking], reference: uuid.UUID, now: datetime) -> None
     """Turn held rows into booked ones, detached from their hold."""
     if not rows:
         return
-    ids = ", ".join(["%s"] * len(rows))
-    with connection.cursor() as cursor:  # written out, as on the booking path (core/db.py)
-        cursor.execute(
-            f"UPDATE {table(Booking)} SET status = %s, hold_id = NULL, held_until = NULL, reference = %s, "
-            f"changed_at = %s WHERE id IN ({ids})",
-            [
-                str(Booking.Status.BOOKED),
-                db_value(Booking, "reference", reference),
-                db_value(Booking, "changed_at", now),
-                *(row.pk for row in rows),
-            ],
-        )
+    queries.book_held_rows(rows, reference=reference, now=now)
     for row in rows:
         row.status, row.hold, row.held_until, row.reference = Booking.Status.BOOKED, None, None, reference
         row.changed_at = now
@@ -210,13 +203,15 @@ def booking_create(
     show_id: int,
     seat_numbers: Sequence[int] = (),
     seat_labels: Sequence[str] = (),
-) -> list[Booking]:
+    seats_field: str | None = None,
+) -> Sale:
     """Book seats of a show for ``user``, all of them or none.
 
     Seats come as numbers or as normalized labels ("F7"). The bookings share
     one ``reference`` (one purchase) and keep the price, currency and label
     of the moment. Raises NotFound, ShowStarted, UnknownSeats for seats the
-    screen does not have, SeatTaken naming every taken
+    screen does not have (under ``seats_field``, the request's field that named
+    them: by default seat_labels or seat_numbers), SeatTaken naming every taken
     seat, or ShowBusy when the show's lock can not be had in time. The caller
     has checked the input's shape (distinct, positive, well-formed), so under
     the lock the transaction runs one statement when the seats are free: the
@@ -231,7 +226,7 @@ def booking_create(
             # only for the check, the insert and the commit (see _lock_show):
             # the e-mail's outbox row (rolled back with the rest if the seats
             # are taken) and the webhook subscriptions.
-            _confirm_by_email(user, reference)
+            email_queued = _confirm_by_email(user, reference)
             listeners = subscriptions()
             with seat_change(
                 show_id=show_id,
@@ -241,7 +236,7 @@ def booking_create(
                 refuse_started="it can no longer be booked",
                 savepoint=False,
             ) as show:
-                seats = sorted(_seats_of(show, seat_numbers, seat_labels))
+                seats = sorted(_seats_of(show, seat_numbers, seat_labels, seats_field))
                 plan = show.screen.plan
 
                 def new_rows(numbers: Sequence[int]) -> list[Booking]:
@@ -279,7 +274,7 @@ def booking_create(
                         "booking_created", user_id=user.pk, show_id=show_id, seats=seats, reference=str(reference)
                     )
                 )
-                return bookings
+                return Sale(bookings, email_queued)
     except (SeatTaken, IntegrityError) as exc:
         # The IntegrityError is only reachable if the lock was bypassed; the constraint still holds.
         refused = exc if isinstance(exc, SeatTaken) else SeatTaken(seats)
@@ -303,18 +298,22 @@ def _seat_label(plan: SeatPlan, number: int) -> str | None:
     return seat.label if seat is not None else None
 
 
-def _seats_of(show: Show, seat_numbers: Sequence[int], seat_labels: Sequence[str]) -> list[int]:
+def _seats_of(
+    show: Show, seat_numbers: Sequence[int], seat_labels: Sequence[str], field: str | None = None
+) -> list[int]:
     """Seat numbers for the request, checked against the show's screen."""
     plan = show.screen.plan
     if seat_labels:
         try:
             return plan.numbers_for(list(seat_labels))
         except ValidationError as exc:
-            raise UnknownSeats(exc.messages[0]) from exc
+            raise UnknownSeats(exc.messages[0], field=field or "seat_labels") from exc
     missing = [n for n in seat_numbers if plan.seat(n) is None]
     if missing:
         listed = ", ".join(map(str, sorted(missing)))
-        raise UnknownSeats(f"No seat {listed}: this show has seats 1 to {plan.capacity}.")
+        raise UnknownSeats(
+            f"No seat {listed}: this show has seats 1 to {plan.capacity}.", field=field or "seat_numbers"
+        )
     return list(seat_numbers)
 
 
@@ -391,7 +390,14 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
 # Holds
 
 
-def hold_create(*, user: User, show_id: int, seat_numbers: Sequence[int] = (), seat_labels: Sequence[str] = ()) -> Hold:
+def hold_create(
+    *,
+    user: User,
+    show_id: int,
+    seat_numbers: Sequence[int] = (),
+    seat_labels: Sequence[str] = (),
+    seats_field: str | None = None,
+) -> Hold:
     """Hold seats for ``user`` during checkout, all of them or none.
 
     Raises the errors of booking_create, and HoldLimit when the customer
@@ -402,8 +408,8 @@ def hold_create(*, user: User, show_id: int, seat_numbers: Sequence[int] = (), s
         with seat_change(
             show_id=show_id, user=user, action="hold", now=now, refuse_started="its seats can no longer be held"
         ) as show:
-            seats = sorted(_seats_of(show, seat_numbers, seat_labels))
-            active = _active_holds(user=user, show=show, now=now)
+            seats = sorted(_seats_of(show, seat_numbers, seat_labels, seats_field))
+            active = queries.active_holds(user_id=user.pk, show_id=show.pk, now=now)
             if active and len(active) >= settings.HOLD_MAX_PER_SHOW:
                 raise HoldLimit(
                     f"You already hold seats for this show (hold {active[0].pk}); confirm or release it first.",
@@ -464,14 +470,11 @@ def _hold_change(
     *, hold_id: int, user: User, action: str, now: datetime, refuse_started: str | None = None
 ) -> Iterator[Hold]:
     """The caller's hold, locked after its show (the order every seat change uses)."""
-    # Written-out statements, as on the booking path (core/db.py).
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT show_id FROM {table(Hold)} WHERE id = %s AND user_id = %s", [hold_id, user.pk])
-        found = cursor.fetchone()
-    if found is None:
+    show_id = queries.show_of_hold(hold_id=hold_id, user_id=user.pk)
+    if show_id is None:
         raise NotFound("Hold not found.")
-    with seat_change(show_id=found[0], user=user, action=action, now=now, refuse_started=refuse_started) as show:
-        (hold,) = raw(Hold, f"SELECT {columns(Hold)} FROM {table(Hold)} WHERE id = %s{for_update()}", [hold_id])
+    with seat_change(show_id=show_id, user=user, action=action, now=now, refuse_started=refuse_started) as show:
+        hold = queries.hold_locked(hold_id)
         hold.show = show
         yield hold
 
@@ -507,7 +510,7 @@ def hold_release(*, hold_id: int, user: User) -> None:
             after_commit(lambda: log_event("hold_released", hold_id=hold.pk, user_id=user.pk))
 
 
-def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
+def hold_confirm(*, hold_id: int, user: User) -> Sale:
     """Book the held seats: the hold becomes a purchase under its reference.
 
     An expired hold can still be confirmed if every one of its seats is still
@@ -548,13 +551,13 @@ def hold_confirm(*, hold_id: int, user: User) -> list[Booking]:
         _book_rows(mine, hold.reference, now)
         hold.status, hold.ended_at = Hold.Status.CONFIRMED, now
         update(hold, ["status", "ended_at"])
-        _confirm_by_email(user, hold.reference)
+        email_queued = _confirm_by_email(user, hold.reference)
         bookings = sorted([*mine, *added], key=lambda booking: booking.seat_number)
         _tell_of_sale("hold.confirmed", bookings, show, hold=hold.pk)
         after_commit(
             lambda: log_event("hold_confirmed", hold_id=hold.pk, user_id=user.pk, show_id=show.pk, seats=numbers)
         )
-        return bookings
+        return Sale(bookings, email_queued)
 
 
 def holds_expire(*, now: datetime | None = None) -> tuple[int, int]:

@@ -1,30 +1,27 @@
 from collections.abc import Callable
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.http.response import HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_view
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from accounts.auth import customer
 from catalog.filters import FilterBackend
 from catalog.models import Show
+from core.api import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from core.httpcache import CachedResponseMixin
 from core.routers import ID_PATTERN
 from core.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409, ERROR_422, ERROR_429, ERROR_503
 from core.throttling import ReadThrottle
-from outbox.services import reachable
 
-from . import reports, selectors, services
-from .exceptions import UnknownSeats
+from . import queries, reports, selectors, services
 from .filters import BookingFilter, ReportFilter
-from .idempotency import HEADER, idempotent
 from .models import Booking, Hold
 from .serializers import (
     BookingCreateSerializer,
@@ -38,15 +35,6 @@ from .serializers import (
 )
 from .throttling import BookingThrottle
 
-IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
-    HEADER,
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description=(
-        "Optional. Retrying with the same key and the same request replays the first successful answer "
-        "instead of acting twice. Keys are per user and expire after 24 hours."
-    ),
-)
 IDEMPOTENT_ERRORS = {
     400: ERROR_400,
     401: ERROR_401,
@@ -58,7 +46,7 @@ IDEMPOTENT_ERRORS = {
 }
 
 
-class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet):
+class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet[Any]):
     """The booking side of /shows/{id}/: the seat map and booking a seat."""
 
     cache_scopes = ("catalog", "seats")
@@ -72,32 +60,25 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet):
         tags=["shows"],
     )
     @action(detail=True, methods=["get"], permission_classes=[permissions.AllowAny])
-    def seats(self, request, pk=None):
-        def seat_map(request, pk):
+    def seats(self, request: Request, pk: str) -> HttpResponseBase:
+        def seat_map(request: Request, pk: str) -> Response:
             user = request.user if request.user.is_authenticated else None
             return Response(SeatMapSerializer(selectors.seat_map(show_id=int(pk), user=user)).data)
 
         return self.cached(request, seat_map, pk=pk)
 
     @staticmethod
-    def seats_asked(request, serializer_class, pk) -> tuple[dict, dict]:
+    def seats_asked(request: Request, serializer_class: type[BaseSerializer[Any]]) -> tuple[dict[str, Any], bool]:
         """The seats of a book or hold request, checked (400 if malformed), as the
-        service's arguments; and the request's form: which field named the seats,
-        and whether it was the single seat_number."""
+        service's arguments; and whether they came as the single seat_number."""
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        arguments = {name: data[name] for name in ("seat_numbers", "seat_labels")}
-        return {"user": customer(request), "show_id": int(pk), **arguments}, data
-
-    @staticmethod
-    @contextmanager
-    def unknown_seats_under(field: str):
-        """Seats the screen lacks are reported under the field the client used, like any field error."""
-        try:
-            yield
-        except UnknownSeats as exc:
-            raise ValidationError({field: [exc.message]}) from exc
+        return {
+            "seat_numbers": data["seat_numbers"],
+            "seat_labels": data["seat_labels"],
+            "seats_field": data["field"],
+        }, data["single"]
 
     @extend_schema(
         summary="Book one seat, or several seats all or nothing",
@@ -120,21 +101,20 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet):
         tags=["shows"],
     )
     @action(detail=True, methods=["post"], throttle_classes=[BookingThrottle])
-    def book(self, request, pk=None):
-        seats, form = self.seats_asked(request, BookingCreateSerializer, pk)
+    def book(self, request: Request, pk: str) -> Response:
+        seats, single = self.seats_asked(request, BookingCreateSerializer)
+        user = customer(request)
 
         def perform() -> Response:
-            with self.unknown_seats_under(form["field"]):
-                bookings = services.booking_create(**seats)
-            queued = reachable(seats["user"].email)
+            sale = services.booking_create(user=user, show_id=int(pk), **seats)
             body = (
-                BookingSerializer(bookings[0], context={"email_queued": queued})
-                if form["single"]
-                else PurchaseSerializer.of(bookings, email_queued=queued)
+                BookingSerializer(sale.bookings[0], context={"email_queued": sale.email_queued})
+                if single
+                else PurchaseSerializer.of(sale.bookings, email_queued=sale.email_queued)
             )
             return Response(body.data, status=status.HTTP_201_CREATED)
 
-        return idempotent(request, perform)
+        return idempotent(request, user.pk, perform)
 
     @extend_schema(
         summary="Hold seats during checkout (all or nothing); confirm the hold to book them",
@@ -149,15 +129,15 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet):
         tags=["holds"],
     )
     @action(detail=True, methods=["post"], throttle_classes=[BookingThrottle])
-    def holds(self, request, pk=None):
-        seats, form = self.seats_asked(request, HoldCreateSerializer, pk)
+    def holds(self, request: Request, pk: str) -> Response:
+        seats, _ = self.seats_asked(request, HoldCreateSerializer)
+        user = customer(request)
 
         def perform() -> Response:
-            with self.unknown_seats_under(form["field"]):
-                hold = services.hold_create(**seats)
+            hold = services.hold_create(user=user, show_id=int(pk), **seats)
             return Response(HoldSerializer(hold).data, status=status.HTTP_201_CREATED)
 
-        return idempotent(request, perform)
+        return idempotent(request, user.pk, perform)
 
 
 @extend_schema_view(
@@ -172,17 +152,17 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet):
         tags=["holds"],
     ),
 )
-class HoldViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class HoldViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet[Hold]):
     serializer_class = HoldSerializer
     lookup_value_regex = ID_PATTERN
     throttle_classes = [ReadThrottle, BookingThrottle]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Hold]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Hold.objects.none()
         return Hold.objects.filter(user=customer(self.request))
 
-    def destroy(self, request, pk=None):
+    def destroy(self, request: Request, pk: str) -> Response:
         services.hold_release(hold_id=int(pk), user=customer(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -193,7 +173,7 @@ class HoldViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.
         tags=["holds"],
     )
     @action(detail=True, methods=["post"])
-    def extend(self, request, pk=None):
+    def extend(self, request: Request, pk: str) -> Response:
         return Response(HoldSerializer(services.hold_extend(hold_id=int(pk), user=customer(request))).data)
 
     @extend_schema(
@@ -204,14 +184,15 @@ class HoldViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.
         tags=["holds"],
     )
     @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
+    def confirm(self, request: Request, pk: str) -> Response:
+        user = customer(request)
+
         def perform() -> Response:
-            user = customer(request)
-            bookings = services.hold_confirm(hold_id=int(pk), user=user)
-            body = PurchaseSerializer.of(bookings, email_queued=reachable(user.email))
+            sale = services.hold_confirm(hold_id=int(pk), user=user)
+            body = PurchaseSerializer.of(sale.bookings, email_queued=sale.email_queued)
             return Response(body.data, status=status.HTTP_201_CREATED)
 
-        return idempotent(request, perform)
+        return idempotent(request, user.pk, perform)
 
 
 if TYPE_CHECKING:
@@ -237,15 +218,16 @@ class CustomerBookingsMixin(_ViewSet):
         tags=["bookings"],
     )
 )
-class MyBookingViewSet(CustomerBookingsMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class MyBookingViewSet(CustomerBookingsMixin, mixins.ListModelMixin, viewsets.GenericViewSet[Booking]):
     filter_backends = [FilterBackend]
     filterset_class = BookingFilter
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # The filter checks the parameters (a bad one is a 400); the page's rows
-        # come from written-out queries (selectors.CustomerBookings).
+        # come from written-out queries (queries.CustomerBookings).
         self.filter_queryset(Booking.objects.none())
-        bookings = selectors.CustomerBookings(user=customer(request), status=request.query_params.get("status") or None)
+        status = request.query_params.get("status") or None
+        bookings = queries.CustomerBookings(user_id=customer(request).pk, status=status)
         page = self.paginate_queryset(bookings)  # type: ignore[arg-type]  # sliceable and countable, as Paginator needs
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -257,7 +239,7 @@ class MyBookingViewSet(CustomerBookingsMixin, mixins.ListModelMixin, viewsets.Ge
         tags=["bookings"],
     )
 )
-class BookingViewSet(CustomerBookingsMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class BookingViewSet(CustomerBookingsMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Booking]):
     @extend_schema(
         summary="Cancel one of the caller's bookings; the seat becomes bookable again",
         request=None,
@@ -266,14 +248,16 @@ class BookingViewSet(CustomerBookingsMixin, mixins.RetrieveModelMixin, viewsets.
         tags=["bookings"],
     )
     @action(detail=True, methods=["post"], throttle_classes=[BookingThrottle])
-    def cancel(self, request, pk=None):
+    def cancel(self, request: Request, pk: str) -> Response:
+        user = customer(request)
+
         def perform() -> Response:
-            return Response(BookingSerializer(services.booking_cancel(booking_id=int(pk), by=customer(request))).data)
+            return Response(BookingSerializer(services.booking_cancel(booking_id=int(pk), by=user)).data)
 
-        return idempotent(request, perform)
+        return idempotent(request, user.pk, perform)
 
 
-class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Show]):
     """Shows in a date range (and of one movie), reported per show or per movie; staff only."""
 
     permission_classes = [permissions.IsAdminUser]
@@ -282,7 +266,7 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Show.objects.all()
     report: Callable[[QuerySet[Show]], QuerySet[Any]] = staticmethod(reports.show_report)
 
-    def filter_queryset(self, queryset):
+    def filter_queryset(self, queryset: QuerySet[Show, Any]) -> QuerySet[Any]:
         return self.report(super().filter_queryset(queryset))
 
 

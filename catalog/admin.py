@@ -1,5 +1,6 @@
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -8,7 +9,8 @@ from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -26,7 +28,7 @@ SHOW_FIELDS = ["movie", "screen", "date_time", "price", "tier_prices"]
 
 
 @contextmanager
-def refusals_as_form_errors():
+def refusals_as_form_errors() -> Iterator[None]:
     """A service's refusal (409 in the API) shows on the form like any other error."""
     try:
         yield
@@ -44,7 +46,7 @@ class LabelledSplitDateTime(AdminSplitDateTime):
         self.widgets[1].attrs["aria-label"] = "Time"
 
 
-class ShowAdminForm(forms.ModelForm):
+class ShowAdminForm(forms.ModelForm[Show]):
     """Checks the scheduling rules (overlaps, the past, booked seats) as the API does."""
 
     class Meta:
@@ -52,17 +54,17 @@ class ShowAdminForm(forms.ModelForm):
         fields = SHOW_FIELDS
         widgets = {"date_time": LabelledSplitDateTime()}
 
-    def clean_date_time(self):
+    def clean_date_time(self) -> datetime:
         # The time input shows whole seconds; a show scheduled through the API may have
         # a fraction of one, which sent back unchanged must not count as moving the show
         # (refused once it has bookings).
-        date_time = self.cleaned_data["date_time"]
+        date_time: datetime = self.cleaned_data["date_time"]
         old = self.instance.date_time if self.instance.pk else None
         if old is not None and date_time == old.replace(microsecond=0):
             return old
         return date_time
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
         movie = cleaned.get("movie") or getattr(self.instance, "movie", None)
@@ -111,7 +113,7 @@ class ShowPricesForm(ShowAdminForm):
             )
             self.tier_fields[tier] = name
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = self.cleaned_data
         prices = {tier: cleaned[name] for tier, name in self.tier_fields.items() if cleaned.get(name) is not None}
         screen = cleaned.get("screen")
@@ -126,17 +128,17 @@ class ShowPricesForm(ShowAdminForm):
             raise ValidationError(exc.messages) from exc
 
 
-class ScreenAdminForm(forms.ModelForm):
+class ScreenAdminForm(forms.ModelForm[Screen]):
     class Meta:
         model = Screen
         fields = ["name", "layout"]
 
-    def clean_layout(self):
+    def clean_layout(self) -> list[dict[str, Any]]:
         with refusals_as_form_errors():
             return services.screen_check_layout(screen=self.instance, layout=self.cleaned_data["layout"])
 
 
-def save_show(form: forms.ModelForm, movie: Movie | None = None) -> Show:
+def save_show(form: forms.ModelForm[Show], movie: Movie | None = None) -> Show:
     """Save an admin show form through the services, under the screen's lock."""
     data = {name: form.cleaned_data[name] for name in SHOW_FIELDS if name in form.cleaned_data}
     if movie is not None:
@@ -146,7 +148,7 @@ def save_show(form: forms.ModelForm, movie: Movie | None = None) -> Show:
     return services.show_schedule(**data)
 
 
-class ShowInline(admin.TabularInline):
+class ShowInline(admin.TabularInline[Show, Movie]):
     model = Show
     form = ShowAdminForm
     extra = 1
@@ -161,11 +163,11 @@ class GenreAdmin(StaffAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class MovieAdminForm(forms.ModelForm):
+class MovieAdminForm(forms.ModelForm[Movie]):
     """No Meta: the admin builds the fields (with its widgets and overrides); this adds one check."""
 
-    def clean_duration_minutes(self):
-        duration = self.cleaned_data["duration_minutes"]
+    def clean_duration_minutes(self) -> int:
+        duration: int = self.cleaned_data["duration_minutes"]
         # The model's own range first (the form runs it only after this): the check
         # below computes with the duration.
         Movie._meta.get_field("duration_minutes").run_validators(duration)
@@ -186,7 +188,7 @@ class MovieAdmin(StaffAdmin):
     inlines = [ShowInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not Show:
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)  # sorts the rows into new, changed and deleted
@@ -233,7 +235,7 @@ class ScreenAdmin(StaffAdmin):
         )
         return format_html('{}{}<div id="layout-preview" aria-live="polite"></div>', frozen, editor)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Screen, form: Any, change: bool) -> None:
         saved = services.screen_save(screen=obj if change else Screen(), name=obj.name, layout=obj.layout)
         obj.pk, obj.capacity = saved.pk, saved.capacity
 
@@ -260,20 +262,17 @@ class ShowAdmin(StaffAdmin):
     date_hierarchy = "date_time"
     autocomplete_fields = ["movie"]
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(booked=occupied_seat_count(), sold=Sum("bookings__price", filter=sold_filter()))
-        )
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Show]:
+        shows: QuerySet[Show] = super().get_queryset(request)
+        return shows.annotate(booked=occupied_seat_count(), sold=Sum("bookings__price", filter=sold_filter()))
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(self, request: HttpRequest, obj: Show | None = None, change: bool = False, **kwargs: Any) -> Any:
         # The model's fields only: the tier price fields (get_fields) are the form's own.
         if kwargs.get("fields") is not None:
             kwargs["fields"] = [name for name in kwargs["fields"] if not name.startswith("price_")]
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: Show | None = None) -> list[Any]:
         fields = list(super().get_fields(request, obj))
         at = fields.index("price") + 1
         return [*fields[:at], *(f"price_{tier}" for tier in ShowPricesForm.tiers_of(obj)), *fields[at:]]
@@ -285,11 +284,11 @@ class ShowAdmin(StaffAdmin):
 
     @admin.display(description="taken", ordering="booked")
     def booked_seats(self, show: Show) -> int:
-        return self.annotated(show, "booked")
+        return int(self.annotated(show, "booked"))
 
     @admin.display(description="available")
     def available_seats(self, show: Show) -> int:
-        return show.total_seats - self.annotated(show, "booked")
+        return show.total_seats - int(self.annotated(show, "booked"))
 
     @admin.display(description="occupancy")
     def occupancy(self, show: Show) -> str:
@@ -299,11 +298,11 @@ class ShowAdmin(StaffAdmin):
     def revenue(self, show: Show) -> str:
         return f"{self.annotated(show, 'sold') or 0:.2f}"
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Show, form: Any, change: bool) -> None:
         obj.pk = save_show(form).pk
 
     @admin.action(description="Repeat selected shows daily…")
-    def repeat(self, request, queryset):
+    def repeat(self, request: HttpRequest, queryset: QuerySet[Show]) -> TemplateResponse | None:
         """Ask for the days (an intermediate page), then schedule each show again on each of
         them through show_repeat; one message reports what was created and what was skipped."""
         form = RepeatForm(request.POST if "apply" in request.POST else None)

@@ -1,4 +1,6 @@
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 
 class IsStaffOrReadOnly(BasePermission):
@@ -9,5 +11,5 @@ class IsStaffOrReadOnly(BasePermission):
         """Read by the schema (core/schema.py): reads need no token."""
         return method in SAFE_METHODS
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return request.method in SAFE_METHODS or bool(request.user and request.user.is_staff)

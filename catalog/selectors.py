@@ -2,13 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from core.db import columns, raw, table
-
-from .models import Movie, Screen, Show
+from .models import Movie, Show
 
 
 def _booking_model() -> Any:
@@ -49,43 +46,3 @@ def show_queryset() -> QuerySet[Show]:
 
 def upcoming_shows() -> QuerySet[Show]:
     return show_queryset().filter(date_time__gte=timezone.now())
-
-
-def _show_with_movie_and_screen_sql(*, lock: bool) -> str:
-    sql = (
-        f"SELECT {columns(Show, 's')}, m.title AS _movie_title, m.duration_minutes AS _movie_duration_minutes, "
-        f"sc.name AS _screen_name, sc.layout AS _screen_layout, "
-        f"sc.capacity AS _screen_capacity FROM {table(Show)} s "
-        f"JOIN {table(Movie)} m ON m.id = s.movie_id JOIN {table(Screen)} sc ON sc.id = s.screen_id WHERE s.id = %s"
-    )
-    # FOR NO KEY UPDATE: see bookings.services._lock_show. SQLite has no row
-    # locks (its writers queue on the database lock instead).
-    return sql + (" FOR NO KEY UPDATE OF s" if lock and connection.features.has_select_for_update_of else "")
-
-
-def show_with_movie_and_screen(show_id: int, *, lock: bool = False) -> Show | None:
-    """The show, its movie (title, duration) and its screen (name, layout, capacity) in one
-    query; with ``lock``, the show's row locked until the transaction ends.
-
-    The SQL is written out: building the same query with the ORM
-    (select_for_update + select_related) cost about 1.5 ms of CPU per booking,
-    more than PostgreSQL spends on the whole booking transaction
-    (docs/performance.md). The movie and screen come as model instances with
-    those fields loaded; any other field is read when first used.
-    """
-    sql = _show_with_movie_and_screen_sql(lock=lock)
-    show = next(iter(raw(Show, sql, [show_id], related={"_screen_layout": Screen._meta.get_field("layout")})), None)
-    if show is None:
-        return None
-    row: Any = show  # the joined columns arrive as attributes of the show
-    show.movie = Movie.from_db(
-        show._state.db,
-        ["id", "title", "duration_minutes"],
-        [show.movie_id, row._movie_title, row._movie_duration_minutes],
-    )
-    show.screen = Screen.from_db(
-        show._state.db,
-        ["id", "name", "layout", "capacity"],
-        [show.screen_id, row._screen_name, row._screen_layout, row._screen_capacity],
-    )
-    return show

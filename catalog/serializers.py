@@ -13,13 +13,13 @@ from .models import Genre, Movie, Screen, Show
 MAX_SEATS = MAX_ROWS * MAX_SEATS_IN_ROW
 
 
-class GenreSerializer(serializers.ModelSerializer):
+class GenreSerializer(serializers.ModelSerializer[Genre]):
     class Meta:
         model = Genre
         fields = ["slug", "name"]
 
 
-class MovieSerializer(serializers.ModelSerializer):
+class MovieSerializer(serializers.ModelSerializer[Movie]):
     poster_url = OptionalURLField(max_length=200, help_text="null when the movie has no poster.")
     genres = serializers.SlugRelatedField(
         many=True, slug_field="slug", queryset=Genre.objects.all(), required=False, help_text="Genre slugs."
@@ -83,7 +83,7 @@ class TierPricesField(serializers.JSONField):
     pass
 
 
-class ScreenSerializer(serializers.ModelSerializer):
+class ScreenSerializer(serializers.ModelSerializer[Screen]):
     """A screen's layout, or for a plain rectangle just rows and seats_per_row."""
 
     layout = LayoutField(
@@ -100,7 +100,7 @@ class ScreenSerializer(serializers.ModelSerializer):
         # Uniqueness is checked by the service, case and all.
         extra_kwargs: dict[str, dict[str, Any]] = {"name": {"validators": []}}
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         rows, per_row = attrs.pop("rows", None), attrs.pop("seats_per_row", None)
         if (rows is None) != (per_row is None):
             raise serializers.ValidationError({"rows": ["Give rows and seats_per_row together."]})
@@ -113,7 +113,7 @@ class ScreenSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ShowSerializer(serializers.ModelSerializer):
+class ShowSerializer(serializers.ModelSerializer[Show]):
     """A show. Its screen is ``screen`` (an id), or by the older form ``screen_name``
     (plus ``total_seats`` to create a screen of that size)."""
 
@@ -146,10 +146,10 @@ class ShowSerializer(serializers.ModelSerializer):
             "currency",
         ]
 
-    def get_currency(self, show) -> str:
+    def get_currency(self, show: Show) -> str:
         return settings.CURRENCY
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is None:
             if "screen" not in attrs and "screen_name" not in attrs:
                 raise serializers.ValidationError({"screen": ["Give screen (an id) or screen_name."]})

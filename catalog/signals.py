@@ -1,5 +1,7 @@
 """Any change to the catalog retires the cached public catalog responses."""
 
+from typing import Any
+
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -14,6 +16,6 @@ from .models import Genre, Movie, Screen, Show
 @receiver([post_save, post_delete], sender=Screen)
 @receiver([post_save, post_delete], sender=Genre)
 @receiver(m2m_changed, sender=Movie.genres.through)
-def catalog_changed(**kwargs) -> None:
+def catalog_changed(**kwargs: Any) -> None:
     # After the commit, so no request can cache the old rows under the new version.
     after_commit(lambda: bump("catalog"))

@@ -15,11 +15,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from core.localsecrets import local_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Django's generic classes (forms.ModelForm[Show], admin.ModelAdmin[Booking])
+# take their type arguments at runtime too, as the type checker reads them.
+django_stubs_ext.monkeypatch()
 
 
 def env_bool(name: str, default: bool) -> bool:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import OperationalError, connection, models, transaction
+
+from .django_compat import condition_sql, db_converters, init_order
 
 M = TypeVar("M", bound=models.Model)
 
@@ -69,7 +72,7 @@ def lock_wait_bounded(on_timeout: Callable[[], Exception]) -> Iterator[None]:
 
 
 def raw(
-    model: type[M], sql: str, params: Sequence[Any] = (), *, related: Mapping[str, models.Field[Any, Any]] | None = None
+    model: type[M], sql: str, params: Sequence[Any] = (), *, joined: Mapping[str, type[models.Model]] | None = None
 ) -> list[M]:
     """``list(model.objects.raw(sql, params))``: the rows as model instances, with
     the ORM's value converters applied and any column that is not a field of the
@@ -77,74 +80,107 @@ def raw(
     and their converters on every query (a tenth of a booking's CPU, three raw
     reads); here that is done once per model and list of columns.
 
-    ``related`` names extra columns that hold another model's field (a joined
-    row's ``date_time AS show_date_time``): they get that field's converters,
-    as the ORM gives them to a select_related row (on SQLite, a datetime
-    arrives as text)."""
+    ``joined`` builds related instances as select_related does: it maps a path
+    ("show", "show__movie") to its model, and the SQL selects that model's
+    columns named after the path (``columns(Movie, "m", path="show__movie")``).
+    Each related instance is whole, so reading any of its fields costs no query,
+    and rows that share one (a page of bookings of one show) share its instance.
+    """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        columns = tuple(column[0] for column in cursor.description)
+        names = tuple(column[0] for column in cursor.description)
         rows = cursor.fetchall()
     if not rows:
         return []
-    joined = tuple(related.items()) if related else ()
-    expressions, names, positions, extras, converters = _row_plan(model, columns, joined, connection.vendor)
-    instances = []
+    plans = _row_plans(model, names, tuple((joined or {}).items()), connection.vendor)
+    shared: dict[tuple[str, Any], models.Model] = {}
+    instances: list[M] = []
     for row in rows:
-        values = list(row)
-        for position, functions in converters:
-            for function in functions:
-                values[position] = function(values[position], expressions[position], connection)
-        instance = model.from_db(connection.alias, names, [values[position] for position in positions])
-        for position, name in extras:
-            setattr(instance, name, values[position])
-        instances.append(instance)
+        built: dict[str, models.Model] = {}
+        for plan in plans:
+            if plan.path:
+                key = (plan.path, row[plan.pk_position])
+                instance = shared.get(key) or shared.setdefault(key, plan.build(row))
+                parent, _, name = plan.path.rpartition("__")
+                setattr(built[parent], name, instance)
+            else:
+                instance = plan.build(row)
+            built[plan.path] = instance
+        instances.append(built[""])  # type: ignore[arg-type]  # the plan of path "" builds a ``model``
     return instances
 
 
+@dataclass(frozen=True)
+class _RowPlan:
+    """How raw() builds one instance of ``model`` from a row's columns."""
+
+    path: str  # "" for the row's own model, else its path from there ("show__movie")
+    model: type[models.Model]
+    pk_position: int
+    names: list[str]  # the loaded fields' attnames, in the order from_db takes them
+    positions: list[int]  # where each of those is in the row
+    extras: list[tuple[int, str]]  # columns that are no field: set as attributes
+    converters: list[tuple[int, list[Any], Any]]  # (position, functions, expression)
+
+    def build(self, row: Sequence[Any]) -> models.Model:
+        values = list(row)
+        for position, functions, expression in self.converters:
+            for function in functions:
+                values[position] = function(values[position], expression, connection)
+        instance = self.model.from_db(connection.alias, self.names, [values[position] for position in self.positions])
+        for position, name in self.extras:
+            setattr(instance, name, values[position])
+        return instance
+
+
 @functools.cache
-def _row_plan(
+def _row_plans(
     model: type[models.Model],
-    columns: tuple[str, ...],
-    related: tuple[tuple[str, models.Field[Any, Any]], ...],
+    names: tuple[str, ...],
+    joined: tuple[tuple[str, type[models.Model]], ...],
     vendor: str,
-) -> tuple[Any, ...]:
-    """For raw(): each column as an expression of its field (None for extra columns),
-    the fields' names and positions in the order from_db takes them, the extra
-    columns, the converters (of the model's fields and of ``related``'s)."""
-    by_column = {field.column: field for field in model._meta.concrete_fields}
-    fields = [by_column.get(column) for column in columns]
-    if model._meta.pk is None or model._meta.pk.column not in columns:
-        raise ValueError(f"raw(): the query for {model.__name__} must select its primary key")
-    # The model's field order, as RawQuerySet.resolve_model_init_order gives it to from_db.
-    init = sorted(
-        ((field, position) for position, field in enumerate(fields) if field is not None),
-        key=lambda pair: model._meta.concrete_fields.index(pair[0]),
-    )
-    names = [field.attname for field, _ in init]
-    positions = [position for _, position in init]
-    extras = [
-        (position, column)
-        for position, (column, field) in enumerate(zip(columns, fields, strict=True))
-        if field is None
-    ]
-    columns_as_expressions = [field.get_col(model._meta.db_table) if field is not None else None for field in fields]
-    others = dict(related)
-    converted = [
-        expression if expression is not None else _related_col(others.get(column))
-        for column, expression in zip(columns, columns_as_expressions, strict=True)
-    ]
-    converters = [
-        (position, connection.ops.get_db_converters(expression) + expression.get_db_converters(connection))
-        for position, expression in enumerate(converted)
-        if expression is not None
-    ]
-    converters = [(position, functions) for position, functions in converters if functions]
-    return converted, names, positions, extras, converters
-
-
-def _related_col(field: models.Field[Any, Any] | None) -> Any:
-    return None if field is None else field.get_col(field.model._meta.db_table)
+) -> list[_RowPlan]:
+    """raw()'s plans for a row of ``names``: the model's own, then each joined path's,
+    parents before their children."""
+    paths = dict(joined)
+    owner: dict[str, list[tuple[int, str]]] = {"": []}
+    for position, name in enumerate(names):
+        path, _, column = name.rpartition("__")
+        if path in paths:
+            owner.setdefault(path, []).append((position, column))
+        else:
+            owner[""].append((position, name))
+    plans = []
+    for path in sorted(owner, key=lambda p: (p.count("__") + bool(p), p)):
+        target = paths[path] if path else model
+        by_column = {field.column: field for field in target._meta.concrete_fields}
+        pk_positions = [position for position, column in owner[path] if column == _pk_column(target._meta)]
+        if not pk_positions:
+            raise ValueError(f"raw(): the query must select the primary key of {target.__name__} ({path or 'the row'})")
+        loaded = [(position, by_column[column]) for position, column in owner[path] if column in by_column]
+        if path and len(loaded) != len(owner[path]):
+            raise ValueError(f"raw(): a column of {path} is no field of {target.__name__}")
+        # The model's field order, as from_db takes a partial list (django_compat.init_order).
+        ordered = sorted(loaded, key=lambda pair: init_order(target).index(pair[1]))
+        converters = [
+            (position, functions, expression)
+            for position, field in loaded
+            for expression in [field.get_col(target._meta.db_table)]
+            for functions in [db_converters(expression)]
+            if functions
+        ]
+        plans.append(
+            _RowPlan(
+                path=path,
+                model=target,
+                pk_position=pk_positions[0],
+                names=[field.attname for _, field in ordered],
+                positions=[position for position, _ in ordered],
+                extras=[(position, column) for position, column in owner[path] if column not in by_column],
+                converters=converters,
+            )
+        )
+    return plans
 
 
 def table(model: type[models.Model]) -> str:
@@ -152,8 +188,9 @@ def table(model: type[models.Model]) -> str:
     return str(connection.ops.quote_name(model._meta.db_table))
 
 
-def columns(model: type[models.Model], alias: str = "") -> str:
-    """The model's columns, quoted, for the select list of a written-out SQL read.
+def columns(model: type[models.Model], alias: str = "", path: str = "") -> str:
+    """The model's columns, quoted, for the select list of a written-out SQL read;
+    with ``path``, each named ``<path>__<column>`` for raw()'s ``joined``.
 
     Never a star: PostgreSQL connections keep the statements they repeat
     prepared (DATABASE_PREPARE_THRESHOLD), and a prepared read of all columns
@@ -163,7 +200,10 @@ def columns(model: type[models.Model], alias: str = "") -> str:
     of before a deployment keep working."""
     quote = connection.ops.quote_name
     prefix = f"{alias}." if alias else ""
-    return ", ".join(f"{prefix}{quote(str(field.column))}" for field in model._meta.concrete_fields)
+    return ", ".join(
+        f"{prefix}{quote(str(field.column))}" + (f" AS {quote(f'{path}__{field.column}')}" if path else "")
+        for field in model._meta.concrete_fields
+    )
 
 
 def _pk_column(meta: Any) -> str:
@@ -240,11 +280,45 @@ def _conflict_target(model: type[models.Model], name: str, vendor: str) -> tuple
     fields: list[models.Field[Any, Any]] = [model._meta.get_field(f) for f in constraint.fields]  # type: ignore[misc]
     target = f"({', '.join(connection.ops.quote_name(str(field.column)) for field in fields)})"
     if constraint.condition is not None:
-        # Django's own SQL for the condition, as in the index's migration (a private
-        # method the stubs do not declare; test_db_helpers runs it on both databases).
-        condition = constraint._get_condition_sql(model, connection.schema_editor())  # type: ignore[attr-defined]
-        target += f" WHERE {condition}"
+        target += f" WHERE {condition_sql(model, constraint)}"
     return target, fields
+
+
+def execute(sql: str, params: Sequence[Any] = ()) -> None:
+    """Run one written-out statement that returns no rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def scalar(sql: str, params: Sequence[Any] = ()) -> Any:
+    """The first column of the first row a written-out SELECT returns, or None without a row."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+def ping() -> None:
+    """One round trip to the database: raises when it does not answer."""
+    scalar("SELECT 1")
+
+
+def advisory_lock(key: str) -> None:
+    """On PostgreSQL, wait for the transaction-scoped advisory lock named ``key``
+    (held until the transaction ends); elsewhere nothing, as for ``for_update``."""
+    if connection.vendor == "postgresql":
+        execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
+def order_by(model: type[models.Model], ordering: Sequence[str], alias: str = "") -> str:
+    """An ORDER BY list for written-out SQL from a model ordering ("-created_at", "-id"),
+    so that the SQL and the ORM share one definition of an order."""
+    quote, prefix = connection.ops.quote_name, f"{alias}." if alias else ""
+    terms = []
+    for name in ordering:
+        field = model._meta.get_field(name.lstrip("-"))
+        terms.append(f"{prefix}{quote(str(field.column))}{' DESC' if name.startswith('-') else ''}")  # type: ignore[union-attr]
+    return ", ".join(terms)
 
 
 def update(obj: models.Model, fields: Sequence[str]) -> None:
@@ -254,8 +328,7 @@ def update(obj: models.Model, fields: Sequence[str]) -> None:
     assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in changed)  # type: ignore[union-attr]
     pk_column = _pk_column(meta)
     params = [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in changed]  # type: ignore[union-attr]
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table(type(obj))} SET {assignments} WHERE {quote(pk_column)} = %s", [*params, obj.pk])
+    execute(f"UPDATE {table(type(obj))} SET {assignments} WHERE {quote(pk_column)} = %s", [*params, obj.pk])
 
 
 def db_value(model: type[models.Model], name: str, value: Any) -> Any:

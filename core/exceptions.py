@@ -35,6 +35,15 @@ class ServiceError(Exception):
         self.extra = extra
 
 
+class FieldError(ServiceError):
+    """A refusal about one field of the request (a seat the screen lacks): the
+    API reports it as that field's error, like any other invalid input."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class NotFound(ServiceError):
     status_code = 404
     code = "not_found"
@@ -65,7 +74,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # on the next request, so the service recovers by itself when it returns.
         logger.error("database unavailable: %s", exc.__class__.__name__)
         return Response(DATABASE_UNAVAILABLE, status=503, headers={"Retry-After": "5"})
-    if isinstance(exc, ServiceError):
+    if isinstance(exc, FieldError):
+        exc = exceptions.ValidationError({exc.field: [exc.message]})
+    elif isinstance(exc, ServiceError):
         body = {"detail": exc.message, "code": exc.code, **exc.extra}
         return Response(body, status=exc.status_code, headers=exc.headers)
     if isinstance(exc, DjangoValidationError):

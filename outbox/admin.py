@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from core.admin import ReadOnlyAdmin
 
@@ -16,7 +18,7 @@ class MessageAdmin(ReadOnlyAdmin):
     actions = ["send_again"]
 
     @admin.action(description="Send selected failed messages again")
-    def send_again(self, request, queryset):
+    def send_again(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
         failed = list(queryset.filter(status=Message.Status.FAILED).values_list("pk", flat=True))
         for message_id in failed:
             services.message_send_again(message_id=message_id)

@@ -8,6 +8,7 @@ renderer instead, which ``email`` turns into a handler.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,6 +61,11 @@ class Kind:
 _kinds: dict[str, Kind] = {}
 
 
+def message_id_header(key: str) -> str:
+    """The same Message-ID for every copy of a message, so a mail client shows a repeat once."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
+
+
 def register(kind: str, handler: Handler, retry: Callable[[], Retry] = email_retry) -> None:
     _kinds[kind] = Kind(handler, retry)
 
@@ -68,8 +74,6 @@ def register_email(kind: str, renderer: Renderer) -> None:
     """An e-mail kind: ``renderer`` writes it, the outbox sends it to the message's recipient."""
 
     def send(message: Message) -> None:
-        from .services import message_id_header
-
         email = renderer(message.data)
         if email is not None:  # nothing to tell any more (the booking it announced is gone)
             email.to = [message.recipient]

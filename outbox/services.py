@@ -18,11 +18,11 @@ one message can never run at once and a delivered message is never sent again.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any, TypeGuard
 
+from celery import current_app
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
@@ -33,6 +33,10 @@ from core.events import log_event
 
 from .models import Message
 from .registry import GiveUp, kind_of
+
+# The Celery task that delivers one message (outbox/tasks.py); its name is
+# what travels to the workers, so it stays the one Celery gave it at first.
+DELIVER_TASK = "outbox.tasks.deliver"
 
 
 def reachable(recipient: str | None) -> TypeGuard[str]:
@@ -86,10 +90,10 @@ def dispatch(message_id: int, *, handed_until: datetime | None = None) -> bool:
     if not settings.CELERY_BROKER_URL:
         message_deliver(message_id=message_id)
         return True
-    from .tasks import deliver  # the tasks module needs the Celery app, which needs settings
-
+    # Sent by name: the tasks module runs these services, and needs the Celery
+    # app (which needs settings); the web process never has to import it.
     try:
-        deliver.apply_async((message_id, handed_until and handed_until.isoformat()), retry=False)
+        current_app.send_task(DELIVER_TASK, (message_id, handed_until and handed_until.isoformat()), retry=False)
     except (KombuError, OSError) as exc:
         log_event("outbox_broker_unavailable", level=logging.WARNING, message_id=message_id, error=repr(exc))
         return False
@@ -128,11 +132,6 @@ def message_deliver(*, message_id: int, handed_until: datetime | None = None) ->
     )
     log_event("outbox_sent", message_id=message.pk, kind=message.kind)
     return None
-
-
-def message_id_header(key: str) -> str:
-    """The same Message-ID for every copy of a message, so a mail client shows a repeat once."""
-    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
 
 
 def _attempt_failed(message: Message, exc: Exception, *, give_up: bool = False) -> float | None:

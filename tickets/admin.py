@@ -6,14 +6,17 @@ bookings and catalog know nothing of check-ins (apps import downwards only).
 """
 
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count, QuerySet, Sum
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.auth import customer
 from bookings import selectors as bookings_selectors
 from bookings.admin import BookingAdmin
 from bookings.models import Booking
@@ -29,10 +32,11 @@ class CheckedInFilter(admin.SimpleListFilter):
     title = "checked in"
     parameter_name = "checked_in"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [("yes", "Yes"), ("no", "No")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # The bookings come annotated with checked_in_at (selectors.with_check_in).
         if self.value() in ("yes", "no"):
             return queryset.filter(checked_in_at__isnull=self.value() == "no")
         return queryset
@@ -48,7 +52,7 @@ class TicketBookingAdmin(BookingAdmin):
     readonly_fields = [*BookingAdmin.readonly_fields, "checked_in"]
     actions = [*BookingAdmin.actions, "check_in", "undo_check_in"]
 
-    def get_queryset(self, request) -> QuerySet[Booking]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Booking]:
         return selectors.with_check_in(super().get_queryset(request))
 
     @admin.display(description="checked in", ordering="checked_in_at")
@@ -57,18 +61,18 @@ class TicketBookingAdmin(BookingAdmin):
         return f"{timezone.localtime(checked_in_at):%Y-%m-%d %H:%M}" if checked_in_at else "—"
 
     @admin.action(description="Check selected tickets in")
-    def check_in(self, request, queryset):
+    def check_in(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         calls = [
-            (f"Ticket {pk}", partial(services.check_in_create, code=code, by=request.user, device="admin"))
+            (f"Ticket {pk}", partial(services.check_in_create, code=code, by=customer(request), device="admin"))
             for pk, code in queryset.values_list("id", "code")
         ]
         act_on_each(self, request, calls, "Checked in {n} ticket(s).")
 
     @admin.action(description="Undo the check-in of selected tickets")
-    def undo_check_in(self, request, queryset):
+    def undo_check_in(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         active = CheckIn.objects.filter(booking__in=queryset.values("id"), ended_at__isnull=True)
         calls = [
-            (f"Ticket {booking_id}", partial(services.check_in_undo, check_in_id=pk, by=request.user))
+            (f"Ticket {booking_id}", partial(services.check_in_undo, check_in_id=pk, by=customer(request)))
             for pk, booking_id in active.values_list("id", "booking_id")
         ]
         act_on_each(self, request, calls, "Undid the check-in of {n} ticket(s).")
@@ -111,7 +115,7 @@ class ShowCheckInAdmin(ShowAdmin):
         sold = Booking.objects.filter(Booking.sold(), show=show).aggregate(seats=Count("id"), revenue=Sum("price"))
         shown = 200
         bookings = list(
-            selectors.with_check_in(Booking.objects.filter(show=show, status__in=services.TICKETS))
+            selectors.with_check_in(Booking.objects.tickets().filter(show=show))
             .select_related("user")
             .order_by("seat_number", "id")[: shown + 1]
         )
@@ -153,9 +157,9 @@ class CheckInAdmin(ReadOnlyAdmin):
     actions = ["undo"]
 
     @admin.action(description="Undo selected check-ins")
-    def undo(self, request, queryset):
+    def undo(self, request: HttpRequest, queryset: QuerySet[CheckIn]) -> None:
         calls = [
-            (f"Check-in {pk}", partial(services.check_in_undo, check_in_id=pk, by=request.user))
+            (f"Check-in {pk}", partial(services.check_in_undo, check_in_id=pk, by=customer(request)))
             for pk in queryset.filter(ended_at__isnull=True).values_list("id", flat=True)
         ]
         act_on_each(self, request, calls, "Undid the check-in of {n} ticket(s).")

@@ -104,7 +104,8 @@ def _invite(show: Show, reference: str, seats: str) -> bytes:
     event.add("description", f"Seats {seats}. Purchase {reference}.")
     calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def render_cancellation(data: dict[str, Any]) -> EmailMultiAlternatives | None:

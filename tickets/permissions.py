@@ -1,4 +1,6 @@
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from accounts.auth import has_permission
 
@@ -10,6 +12,6 @@ class IsDoorStaff(BasePermission):
 
     message = "Only door staff can do this."
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
         return bool(user and user.is_authenticated and (user.is_staff or has_permission(user, "tickets.check_in")))

@@ -14,7 +14,6 @@ from bookings.models import Booking
 from catalog.models import Show
 
 from .models import CheckIn
-from .services import TICKETS
 
 
 def with_check_in(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
@@ -25,7 +24,7 @@ def with_check_in(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
 
 def ticket_list(*, user: User, booking_id: int | None = None, reference: uuid.UUID | None = None) -> QuerySet[Booking]:
     """A customer's tickets (sold or cancelled seats; held seats have none), with what a ticket shows."""
-    tickets = Booking.objects.filter(user=user, status__in=TICKETS).select_related("show__movie", "show__screen")
+    tickets = Booking.objects.tickets().filter(user=user).select_related("show__movie", "show__screen")
     if booking_id is not None:
         tickets = tickets.filter(pk=booking_id)
     if reference is not None:
@@ -40,7 +39,7 @@ def check_in_list(*, show_id: int, since: datetime | None = None) -> dict[str, A
     # just after the query may carry a time from just before it.
     next_since = timezone.now() - timedelta(seconds=settings.CHECK_IN_SYNC_OVERLAP_SECONDS)
     show = get_object_or_404(Show, pk=show_id)
-    tickets = Booking.objects.filter(show=show, status__in=TICKETS)
+    tickets = Booking.objects.tickets().filter(show=show)
     if since is not None:
         tickets = tickets.filter(changed_at__gte=since)
     rows = with_check_in(tickets).order_by("seat_number", "id")

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -16,7 +17,7 @@ from . import signing
 from .models import CheckIn
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(serializers.ModelSerializer[Booking]):
     """One seat's ticket, as the customer shows it at the door."""
 
     ticket = serializers.IntegerField(source="pk", help_text="The ticket's id: the booking's id.")
@@ -55,12 +56,12 @@ class TicketSerializer(serializers.ModelSerializer):
         return signing.sign(signing.Claims(ticket=booking.pk, show=booking.show_id, seat=booking.seat_label))
 
 
-class PurchaseTicketsSerializer(serializers.Serializer):
+class PurchaseTicketsSerializer(serializers.Serializer[Any]):
     reference = serializers.UUIDField()
     tickets = TicketSerializer(many=True)
 
 
-class TicketKeySerializer(serializers.Serializer):
+class TicketKeySerializer(serializers.Serializer[Any]):
     """A public key as a JSON Web Key (RFC 8037)."""
 
     kty = serializers.ChoiceField(choices=["OKP"])
@@ -71,7 +72,7 @@ class TicketKeySerializer(serializers.Serializer):
     x = serializers.CharField(help_text="The public key, base64url without padding.")
 
 
-class TicketKeysSerializer(serializers.Serializer):
+class TicketKeysSerializer(serializers.Serializer[Any]):
     current = serializers.CharField(help_text="The id of the key new tickets are signed with.")
     keys = TicketKeySerializer(many=True, help_text="Every key a valid ticket may be signed with.")
 
@@ -85,13 +86,13 @@ class TicketKeysSerializer(serializers.Serializer):
 class TextField(serializers.CharField):
     """A JSON string and nothing else: a number is not a ticket code."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
 
 
-class CheckInCreateSerializer(serializers.Serializer):
+class CheckInCreateSerializer(serializers.Serializer[Any]):
     code = TextField(
         max_length=512, help_text="The ticket's code as typed (e.g. K7F3QX-9M2HAB-4CDE5F), or its QR code's content."
     )
@@ -105,13 +106,13 @@ class CheckInCreateSerializer(serializers.Serializer):
         max_length=64, required=False, allow_blank=True, default="", help_text="The scanner's id, as it names itself."
     )
 
-    def validate_scanned_at(self, value):
+    def validate_scanned_at(self, value: datetime) -> datetime:
         if value > timezone.now() + timedelta(seconds=settings.CHECK_IN_CLOCK_SKEW_SECONDS):
             raise serializers.ValidationError("scanned_at is in the future: check the scanner's clock.")
         return value
 
 
-class CheckInSerializer(serializers.ModelSerializer):
+class CheckInSerializer(serializers.ModelSerializer[CheckIn]):
     ticket = serializers.IntegerField(source="booking_id")
     seat_label = serializers.CharField(source="booking.seat_label")
     seat_number = serializers.IntegerField(source="booking.seat_number")
@@ -136,7 +137,7 @@ class CheckInSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def to_representation(self, check_in: CheckIn) -> dict:
+    def to_representation(self, check_in: CheckIn) -> dict[str, Any]:
         # Written out, as BookingSerializer's: building this ModelSerializer's
         # fields for every scan was a tenth of a check-in's CPU.
         zone = timezone.get_current_timezone()
@@ -155,13 +156,13 @@ class CheckInSerializer(serializers.ModelSerializer):
         }
 
 
-class CheckInListQuerySerializer(serializers.Serializer):
+class CheckInListQuerySerializer(serializers.Serializer[Any]):
     since = serializers.DateTimeField(
         required=False, help_text="Only tickets changed since then: send the previous answer's next_since."
     )
 
 
-class CheckInListEntrySerializer(serializers.Serializer):
+class CheckInListEntrySerializer(serializers.Serializer[Any]):
     ticket = serializers.IntegerField(source="pk")
     code_sha256 = serializers.SerializerMethodField(
         help_text="SHA-256 (hex) of the stored code (upper case, no dashes), to check a typed code offline."
@@ -175,7 +176,7 @@ class CheckInListEntrySerializer(serializers.Serializer):
         return hashlib.sha256(booking.code.encode()).hexdigest()
 
 
-class CheckInListSerializer(serializers.Serializer):
+class CheckInListSerializer(serializers.Serializer[Any]):
     show = serializers.IntegerField()
     next_since = serializers.DateTimeField(
         help_text="Send as ?since= next time. A little before this answer, so a ticket may come twice; never missed."
@@ -183,7 +184,7 @@ class CheckInListSerializer(serializers.Serializer):
     tickets = CheckInListEntrySerializer(many=True)
 
 
-class CheckInSummarySerializer(serializers.Serializer):
+class CheckInSummarySerializer(serializers.Serializer[Any]):
     show = serializers.IntegerField()
     sold = serializers.IntegerField()
     checked_in = serializers.IntegerField()

@@ -15,20 +15,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from bookings.codes import normalize_code
 from bookings.models import Booking
-from catalog.selectors import show_with_movie_and_screen
-from core.db import after_commit, columns, for_update, insert, lock_wait_bounded, raw, table
+from catalog.queries import show_with_movie_and_screen
+from core.db import after_commit, insert, lock_wait_bounded
 from core.events import log_event
 from core.exceptions import Busy, NotFound
 from webhooks.services import event_emit
 
-from . import signing
+from . import queries, signing
 from .exceptions import (
     AlreadyCheckedIn,
     CheckedInCannotBeCancelled,
@@ -40,8 +40,6 @@ from .exceptions import (
     WrongShow,
 )
 from .models import CheckIn
-
-TICKETS = [Booking.Status.BOOKED, Booking.Status.CANCELLED]  # rows that are (or were) tickets; held ones are not
 
 
 def _ticket_lookup(text: str) -> dict[str, Any] | None:
@@ -61,21 +59,16 @@ def _ticket_lookup(text: str) -> dict[str, Any] | None:
 def ticket_by_code(text: str) -> QuerySet[Booking]:
     """The ticket a scanned or typed code names, as a query (empty when none does)."""
     lookup = _ticket_lookup(text)
-    tickets = Booking.objects.filter(status__in=TICKETS)
+    tickets = Booking.objects.tickets()
     return tickets.filter(**lookup) if lookup is not None else tickets.none()
 
 
 def _locked_ticket(lookup: dict[str, Any] | None) -> Booking | None:
     """The ticket's row, locked until the transaction ends, with its show, movie
-    and screen. Written-out statements, as on the booking path (core/db.py):
-    built by the ORM, this read took over a quarter of a check-in's CPU."""
+    and screen."""
     if lookup is None:
         return None
-    quote = connection.ops.quote_name
-    where = " AND ".join(f"{quote(column)} = %s" for column in lookup)
-    statuses = ", ".join(["%s"] * len(TICKETS))
-    sql = f"SELECT {columns(Booking)} FROM {table(Booking)} WHERE {where} AND status IN ({statuses}){for_update()}"
-    booking = next(iter(raw(Booking, sql, [*lookup.values(), *map(str, TICKETS)])), None)
+    booking = queries.ticket_locked(lookup)
     if booking is not None:
         show = show_with_movie_and_screen(booking.show_id)
         assert show is not None  # a booking's show can not be deleted while it has bookings (PROTECT)
@@ -84,8 +77,7 @@ def _locked_ticket(lookup: dict[str, Any] | None) -> Booking | None:
 
 
 def _active_check_in(booking: Booking) -> CheckIn | None:
-    sql = f"SELECT {columns(CheckIn)} FROM {table(CheckIn)} WHERE booking_id = %s AND ended_at IS NULL"
-    return next(iter(raw(CheckIn, sql, [booking.pk])), None)
+    return queries.active_check_in(booking.pk)
 
 
 @dataclass

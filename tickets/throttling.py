@@ -1,5 +1,8 @@
 import hashlib
 
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
 from core.throttling import Throttle, UserChangesThrottle
 
 
@@ -8,7 +11,7 @@ class CheckInDeviceThrottle(Throttle):
 
     scope = "check_ins"
 
-    def get_cache_key(self, request, view) -> str | None:
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
         if not request.user.is_authenticated:
             return None
         device = request.data.get("device") if isinstance(request.data, dict) else None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts.auth import customer
@@ -114,7 +116,7 @@ def _qr_responses(serializer: Any) -> dict[Any, Any]:
     }
 
 
-class BookingTicketViewSet(QRFormatMixin, viewsets.GenericViewSet):
+class BookingTicketViewSet(QRFormatMixin, viewsets.GenericViewSet[Any]):
     """/bookings/{id}/ticket/: the ticket of one of the caller's booked seats."""
 
     lookup_value_regex = ID_PATTERN
@@ -127,14 +129,14 @@ class BookingTicketViewSet(QRFormatMixin, viewsets.GenericViewSet):
         tags=["tickets"],
     )
     @action(detail=True, methods=["get"])
-    def ticket(self, request, pk=None):
+    def ticket(self, request: Request, pk: str) -> Response:
         ticket = selectors.ticket_list(user=customer(request), booking_id=int(pk)).first()
         if ticket is None:
             raise NotFound("Ticket not found.")
         return Response(TicketSerializer(ticket).data)
 
 
-class PurchaseViewSet(viewsets.GenericViewSet):
+class PurchaseViewSet(viewsets.GenericViewSet[Any]):
     lookup_field = "reference"
     lookup_value_regex = UUID_PATTERN
     throttle_classes = [ReadThrottle]
@@ -146,8 +148,9 @@ class PurchaseViewSet(viewsets.GenericViewSet):
         tags=["tickets"],
     )
     @action(detail=True, methods=["get"])
-    def tickets(self, request, reference=None):
-        tickets = list(selectors.ticket_list(user=customer(request), reference=reference))
+    def tickets(self, request: Request, reference: str) -> Response:
+        # A UUID: the route takes nothing else (UUID_PATTERN).
+        tickets = list(selectors.ticket_list(user=customer(request), reference=uuid.UUID(reference)))
         if not tickets:
             raise NotFound("Purchase not found.")
         return Response(PurchaseTicketsSerializer({"reference": tickets[0].reference, "tickets": tickets}).data)
@@ -162,11 +165,11 @@ class TicketKeysView(APIView):
         responses={200: TicketKeysSerializer},
         tags=["tickets"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response(TicketKeysSerializer.listed().data)
 
 
-class CheckInViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class CheckInViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet[CheckIn]):
     """The door: check a ticket in, undo a mistaken check-in."""
 
     permission_classes = [IsDoorStaff]
@@ -174,7 +177,7 @@ class CheckInViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet):
     queryset = CheckIn.objects.all()
     serializer_class = CheckInCreateSerializer  # what OPTIONS describes for POST
 
-    def get_throttles(self):
+    def get_throttles(self) -> list[BaseThrottle]:
         if self.action == "create":
             return [CheckInDeviceThrottle(), CheckInAccountThrottle()]
         return super().get_throttles()
@@ -198,7 +201,7 @@ class CheckInViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet):
         },
         tags=["check-in"],
     )
-    def create(self, request):
+    def create(self, request: Request) -> Response:
         serializer = CheckInCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -216,12 +219,12 @@ class CheckInViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet):
         responses={204: None, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404, 409: ERROR_409},
         tags=["check-in"],
     )
-    def destroy(self, request, pk=None):
+    def destroy(self, request: Request, pk: str) -> Response:
         services.check_in_undo(check_in_id=int(pk), by=customer(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ShowCheckInViewSet(viewsets.GenericViewSet):
+class ShowCheckInViewSet(viewsets.GenericViewSet[Any]):
     """The door's side of /shows/{id}/: the tickets to admit, and how many came."""
 
     permission_classes = [IsDoorStaff]
@@ -234,7 +237,7 @@ class ShowCheckInViewSet(viewsets.GenericViewSet):
         tags=["check-in"],
     )
     @action(detail=True, methods=["get"], url_path="check-in-list")
-    def check_in_list(self, request, pk=None):
+    def check_in_list(self, request: Request, pk: str) -> Response:
         query = CheckInListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         listed = selectors.check_in_list(show_id=int(pk), since=query.validated_data.get("since"))
@@ -246,5 +249,5 @@ class ShowCheckInViewSet(viewsets.GenericViewSet):
         tags=["check-in"],
     )
     @action(detail=True, methods=["get"], url_path="check-ins/summary")
-    def summary(self, request, pk=None):
+    def summary(self, request: Request, pk: str) -> Response:
         return Response(CheckInSummarySerializer(selectors.check_in_summary(show_id=int(pk))).data)

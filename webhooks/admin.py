@@ -1,6 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from core.admin import ReadOnlyAdmin, StaffAdmin
 from outbox.services import message_send_again
@@ -9,7 +13,7 @@ from . import services
 from .models import SUBSCRIBABLE, Attempt, Endpoint
 
 
-class EndpointAdminForm(forms.ModelForm):
+class EndpointAdminForm(forms.ModelForm[Endpoint]):
     """No Meta: the admin builds the fields. The events are ticked, not typed as JSON;
     a URL deliveries would refuse is refused on the form."""
 
@@ -19,10 +23,10 @@ class EndpointAdminForm(forms.ModelForm):
         help_text="The event types it receives.",
     )
 
-    def clean_events(self):
+    def clean_events(self) -> list[str]:
         return services.endpoint_events(self.cleaned_data["events"])
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         if self.cleaned_data.get("url"):
             services.endpoint_check_url(self.cleaned_data["url"])
@@ -45,7 +49,7 @@ class EndpointAdmin(StaffAdmin):
         # Shown in full once, when the endpoint is added (save_model); after that only its end.
         return f"whsec_…{endpoint.secret[-6:]}" if endpoint.pk else "made when saved"
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Endpoint, form: Any, change: bool) -> None:
         if not change:
             obj.save()
             self.message_user(request, f"The signing secret, shown this once: {obj.secret}", messages.WARNING)
@@ -55,7 +59,7 @@ class EndpointAdmin(StaffAdmin):
         obj.save()
 
     @admin.action(description="Send a test event (ping)")
-    def ping(self, request, queryset):
+    def ping(self, request: HttpRequest, queryset: QuerySet[Endpoint]) -> None:
         for endpoint in queryset:
             services.endpoint_ping(endpoint=endpoint)
         self.message_user(request, f"Sent a ping to {queryset.count()} endpoint(s).", messages.SUCCESS)
@@ -71,7 +75,7 @@ class AttemptAdmin(ReadOnlyAdmin):
     actions = ["send_again"]
 
     @admin.action(description="Send the events of selected attempts again")
-    def send_again(self, request, queryset):
+    def send_again(self, request: HttpRequest, queryset: QuerySet[Attempt]) -> None:
         message_ids = set(queryset.values_list("message_id", flat=True))
         for message_id in message_ids:
             message_send_again(message_id=message_id)

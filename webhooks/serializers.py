@@ -1,10 +1,12 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from . import services
 from .models import SUBSCRIBABLE, Attempt, Endpoint
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(serializers.ModelSerializer[Endpoint]):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=SUBSCRIBABLE),
         min_length=1,
@@ -32,7 +34,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
     def validate_events(self, events: list[str]) -> list[str]:
         return services.endpoint_events(events)
 
-    def update(self, instance, validated_data):
+    def update(self, instance: Endpoint, validated_data: dict[str, Any]) -> Endpoint:
         if validated_data.get("active") and not instance.active:
             # Turned on again by staff: the count of failures starts over.
             instance.consecutive_failures, instance.deactivated_reason = 0, ""
@@ -48,11 +50,11 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
         fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
 
 
-class WebhookPingSerializer(serializers.Serializer):
+class WebhookPingSerializer(serializers.Serializer[Any]):
     event = serializers.CharField(help_text="The id of the test event, as in its webhook-id header.")
 
 
-class WebhookAttemptSerializer(serializers.ModelSerializer):
+class WebhookAttemptSerializer(serializers.ModelSerializer[Attempt]):
     succeeded = serializers.BooleanField()
 
     class Meta:

@@ -12,10 +12,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from core.db import raw, table
 from outbox.models import Message
 from outbox.services import messages_enqueue
 
+from . import queries
 from .delivery import KIND, check_url
 from .models import EVENT_TYPES, Endpoint
 
@@ -24,9 +24,7 @@ def subscriptions() -> dict[str, list[Endpoint]]:
     """Active endpoints by the event types they receive, in one query (the table is
     small: grouped here, which also works where the database can not search JSON)."""
     by_type: dict[str, list[Endpoint]] = {}
-    # Written out, as on the rest of the booking path (core/db.py); every sale runs it.
-    sql = f"SELECT id, events FROM {table(Endpoint)} WHERE active"
-    for endpoint in raw(Endpoint, sql):
+    for endpoint in queries.active_endpoints():
         for event_type in endpoint.events:
             by_type.setdefault(event_type, []).append(endpoint)
     return by_type

@@ -1,13 +1,17 @@
+from typing import Any
+
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.routers import ID_PATTERN
 from core.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404
 
 from . import services
-from .models import Endpoint
+from .models import Attempt, Endpoint
 from .serializers import (
     WebhookAttemptSerializer,
     WebhookEndpointCreatedSerializer,
@@ -51,13 +55,13 @@ STAFF = {401: ERROR_401, 403: ERROR_403}
         tags=TAGS,
     ),
 )
-class EndpointViewSet(viewsets.ModelViewSet):
+class EndpointViewSet(viewsets.ModelViewSet[Endpoint]):
     permission_classes = [permissions.IsAdminUser]
     serializer_class = WebhookEndpointSerializer
     queryset = Endpoint.objects.all()
     lookup_value_regex = ID_PATTERN
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = WebhookEndpointSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         endpoint = serializer.save()
@@ -70,7 +74,7 @@ class EndpointViewSet(viewsets.ModelViewSet):
         tags=TAGS,
     )
     @action(detail=True, methods=["post"])
-    def ping(self, request, pk=None):
+    def ping(self, request: Request, pk: str) -> Response:
         event_id = services.endpoint_ping(endpoint=self.get_object())
         return Response({"event": event_id}, status=status.HTTP_202_ACCEPTED)
 
@@ -80,7 +84,9 @@ class EndpointViewSet(viewsets.ModelViewSet):
         tags=TAGS,
     )
     @action(detail=True, methods=["get"])
-    def attempts(self, request, pk=None):
+    def attempts(self, request: Request, pk: str) -> Response:
         endpoint = self.get_object()
-        page = self.paginate_queryset(endpoint.attempts.order_by("-created_at", "-id"))
+        # A page of the endpoint's attempts, not of endpoints: typed as such.
+        attempts: QuerySet[Any] = endpoint.attempts.order_by("-created_at", "-id")
+        page: list[Attempt] | None = self.paginate_queryset(attempts)
         return self.get_paginated_response(WebhookAttemptSerializer(page, many=True).data)

@@ -18,12 +18,13 @@ from django.db.models import Count
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from bookings.models import Booking, Hold, IdempotencyKey
+from bookings.models import Booking, Hold
 from bookings.services import holds_expire
 from bookings.tests.factories import make_booking
 from catalog.tests.factories import make_show
 from conftest import client_for, post, run_at_once
 from core.db import set_lock_timeout
+from core.models import IdempotencyKey
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.concurrency]
 

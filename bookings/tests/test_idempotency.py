@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from bookings.models import Booking, IdempotencyKey
+from bookings.models import Booking
+from core.models import IdempotencyKey
 
 pytestmark = pytest.mark.django_db
 

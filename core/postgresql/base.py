@@ -64,7 +64,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         with self._guard():
             return execute(sql, params, many, context)
 
-    # The stubs do not declare these private hooks of BaseDatabaseWrapper.
+    # Private hooks of BaseDatabaseWrapper that commit() and rollback() call (Django 5.2;
+    # core/tests/test_django_compat.py checks they still do). The stubs do not declare them.
     def _commit(self) -> None:
         if self.connection is None or not self.deadline_seconds:
             return super()._commit()  # type: ignore[misc,no-any-return]

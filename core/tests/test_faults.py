@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 
 from bookings import services
-from bookings.models import Booking, IdempotencyKey
+from bookings.models import Booking
 from conftest import client_for
+from core.models import IdempotencyKey
 
 pytestmark = pytest.mark.django_db
 

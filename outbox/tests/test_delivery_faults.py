@@ -10,7 +10,7 @@ import pytest
 
 from conftest import client_for
 from core.tests.realservers import CeleryWorker, worker_environ
-from outbox import services
+from outbox import registry, services
 from outbox.models import Message
 
 from .conftest import CLAIM_SECONDS, until
@@ -34,7 +34,7 @@ def test_the_smtp_server_receives_the_confirmation_with_its_qr_codes_and_invite(
 
     (received,) = smtp.wait_for(1)
     assert received["To"] == "cleo@example.com"
-    assert received["Message-ID"] == services.message_id_header(Message.objects.get().key)
+    assert received["Message-ID"] == registry.message_id_header(Message.objects.get().key)
     html = received.get_body(preferencelist=("html",)).get_content()
     images = [part for part in received.walk() if part.get_content_type() == "image/png"]
     assert len(images) == 2

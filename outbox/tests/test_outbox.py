@@ -60,7 +60,7 @@ def test_a_booking_is_confirmed_by_email_with_qr_codes_and_a_calendar_invite(aut
     event = icalendar.Calendar.from_ical(invite.get_payload(decode=True)).walk("VEVENT")[0]
     assert event.decoded("dtstart") == show.date_time.replace(microsecond=0)  # iCalendar counts seconds
     assert event["summary"] == "Metropolis"
-    assert sent.extra_headers["Message-ID"] == services.message_id_header(f"booking_confirmed:{tickets[0].reference}")
+    assert sent.extra_headers["Message-ID"] == registry.message_id_header(f"booking_confirmed:{tickets[0].reference}")
     assert Message.objects.get().status == "sent"
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from bookings.idempotency import purge_expired_keys
+from core.idempotency import purge_expired_keys
 
 
 class Command(BaseCommand):
