@@ -20,7 +20,6 @@ from typing import Any, ClassVar
 # docstring: drf-spectacular would take it as the description of every
 # answer's schema component that has none of its own.
 class Answer:
-
     shape: ClassVar[Any]  # a TypedDict
     may_be_absent: ClassVar[tuple[str, ...]] = ()
 

@@ -188,9 +188,12 @@ def table(model: type[models.Model]) -> str:
     return str(connection.ops.quote_name(model._meta.db_table))
 
 
-def columns(model: type[models.Model], alias: str = "", path: str = "") -> str:
+def columns(model: type[models.Model], alias: str = "", path: str = "", only: Sequence[str] = ()) -> str:
     """The model's columns, quoted, for the select list of a written-out SQL read;
-    with ``path``, each named ``<path>__<column>`` for raw()'s ``joined``.
+    with ``path``, each named ``<path>__<column>`` for raw()'s ``joined``. With
+    ``only`` (field names), just those and the primary key, as QuerySet.only()
+    loads them: the other fields are deferred, read from the database when
+    first used.
 
     Never a star: PostgreSQL connections keep the statements they repeat
     prepared (DATABASE_PREPARE_THRESHOLD), and a prepared read of all columns
@@ -200,9 +203,11 @@ def columns(model: type[models.Model], alias: str = "", path: str = "") -> str:
     of before a deployment keep working."""
     quote = connection.ops.quote_name
     prefix = f"{alias}." if alias else ""
+    wanted = {model._meta.get_field(name).column for name in only}  # type: ignore[union-attr]  # concrete fields
     return ", ".join(
         f"{prefix}{quote(str(field.column))}" + (f" AS {quote(f'{path}__{field.column}')}" if path else "")
         for field in model._meta.concrete_fields
+        if not wanted or field.primary_key or field.column in wanted
     )
 
 
