@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import OperationalError, connection, models, transaction
+from django.db import OperationalError, connection, connections, models, transaction
 
 from .django_compat import condition_sql, db_converters, init_order
 
@@ -92,21 +92,25 @@ def raw(
         rows = cursor.fetchall()
     if not rows:
         return []
-    plans = _row_plans(model, names, tuple((joined or {}).items()), connection.vendor)
+    # The connection itself, not the proxy: converters take it once per value.
+    real = connections[connection.alias]
+    plans = _row_plans(model, names, tuple((joined or {}).items()), real.vendor)
+    own, related = plans[0], plans[1:]
     shared: dict[tuple[str, Any], models.Model] = {}
     instances: list[M] = []
     for row in rows:
-        built: dict[str, models.Model] = {}
-        for plan in plans:
-            if plan.path:
-                key = (plan.path, row[plan.pk_position])
-                instance = shared.get(key) or shared.setdefault(key, plan.build(row))
-                parent, _, name = plan.path.rpartition("__")
-                setattr(built[parent], name, instance)
-            else:
-                instance = plan.build(row)
-            built[plan.path] = instance
-        instances.append(built[""])  # type: ignore[arg-type]  # the plan of path "" builds a ``model``
+        # One copy per row; the plans convert disjoint columns of it in place.
+        values = list(row)
+        instance = own.build(values, real)
+        built = {"": instance}
+        for plan in related:
+            key = (plan.path, row[plan.pk_position])
+            child = shared.get(key)
+            if child is None:
+                child = shared[key] = plan.build(values, real)
+            setattr(built[plan.parent], plan.name, child)
+            built[plan.path] = child
+        instances.append(instance)  # type: ignore[arg-type]  # the plan of path "" builds a ``model``
     return instances
 
 
@@ -115,6 +119,8 @@ class _RowPlan:
     """How raw() builds one instance of ``model`` from a row's columns."""
 
     path: str  # "" for the row's own model, else its path from there ("show__movie")
+    parent: str  # the path of the instance this one is set on ("show"), for a joined one
+    name: str  # the attribute it is set as ("movie")
     model: type[models.Model]
     pk_position: int
     names: list[str]  # the loaded fields' attnames, in the order from_db takes them
@@ -122,12 +128,14 @@ class _RowPlan:
     extras: list[tuple[int, str]]  # columns that are no field: set as attributes
     converters: list[tuple[int, list[Any], Any]]  # (position, functions, expression)
 
-    def build(self, row: Sequence[Any]) -> models.Model:
-        values = list(row)
+    def build(self, values: list[Any], real: Any) -> models.Model:
+        """The instance from ``values`` (a row's copy), converting this plan's columns in place."""
         for position, functions, expression in self.converters:
+            value = values[position]
             for function in functions:
-                values[position] = function(values[position], expression, connection)
-        instance = self.model.from_db(connection.alias, self.names, [values[position] for position in self.positions])
+                value = function(value, expression, real)
+            values[position] = value
+        instance = self.model.from_db(real.alias, self.names, [values[position] for position in self.positions])
         for position, name in self.extras:
             setattr(instance, name, values[position])
         return instance
@@ -172,6 +180,8 @@ def _row_plans(
         plans.append(
             _RowPlan(
                 path=path,
+                parent=path.rpartition("__")[0],
+                name=path.rpartition("__")[2],
                 model=target,
                 pk_position=pk_positions[0],
                 names=[field.attname for _, field in ordered],
