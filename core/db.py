@@ -108,7 +108,7 @@ def raw(
             child = shared.get(key)
             if child is None:
                 child = shared[key] = plan.build(values, real)
-            setattr(built[plan.parent], plan.name, child)
+            plan.attach(built[plan.parent], child)
             built[plan.path] = child
         instances.append(instance)  # type: ignore[arg-type]  # the plan of path "" builds a ``model``
     return instances
@@ -120,7 +120,7 @@ class _RowPlan:
 
     path: str  # "" for the row's own model, else its path from there ("show__movie")
     parent: str  # the path of the instance this one is set on ("show"), for a joined one
-    name: str  # the attribute it is set as ("movie")
+    attach: Callable[[models.Model, models.Model], None]  # sets it on that one as select_related does
     model: type[models.Model]
     pk_position: int
     names: list[str]  # the loaded fields' attnames, in the order from_db takes them
@@ -181,7 +181,8 @@ def _row_plans(
             _RowPlan(
                 path=path,
                 parent=path.rpartition("__")[0],
-                name=path.rpartition("__")[2],
+                # The related field's cache, not its descriptor: the foreign key's id is in the row already.
+                attach=_cache_setter(paths, model, path),
                 model=target,
                 pk_position=pk_positions[0],
                 names=[field.attname for _, field in ordered],
@@ -191,6 +192,18 @@ def _row_plans(
             )
         )
     return plans
+
+
+def _cache_setter(
+    paths: Mapping[str, type[models.Model]], model: type[models.Model], path: str
+) -> Callable[[models.Model, models.Model], None]:
+    if not path:
+        return lambda instance, related: None
+    parent, _, name = path.rpartition("__")
+    owner = paths[parent] if parent else model
+    field = owner._meta.get_field(name)
+    setter: Callable[[models.Model, models.Model], None] = field.set_cached_value  # type: ignore[union-attr]
+    return setter
 
 
 def table(model: type[models.Model]) -> str:
@@ -211,6 +224,11 @@ def columns(model: type[models.Model], alias: str = "", path: str = "", only: Se
     a migration adds a column to its table, until its connection closes. A
     list of columns keeps its result type, so servers still running the code
     of before a deployment keep working."""
+    return _columns(model, alias, path, tuple(only), connection.vendor)
+
+
+@functools.cache  # the text depends on nothing else, and a page of bookings asks for four
+def _columns(model: type[models.Model], alias: str, path: str, only: tuple[str, ...], vendor: str) -> str:
     quote = connection.ops.quote_name
     prefix = f"{alias}." if alias else ""
     wanted = {model._meta.get_field(name).column for name in only}  # type: ignore[union-attr]  # concrete fields
