@@ -78,11 +78,13 @@ class CustomerBookings:
     status), newest first, as Django's Paginator takes them: ``count()`` and a
     slice, each one statement. The ORM spent about as much CPU building these
     two queries and twenty bookings with their show, movie and screen as the
-    rest of the request (docs/performance.md). Each booking comes whole, with
-    its show, movie and screen as select_related().only() gives them: with what
-    a booking's answer shows of them (SHOWN), the rest deferred. A screen's
-    layout and a show's prices are JSON that the driver decodes for every row,
-    and whole, they cost a page of twenty a third more CPU."""
+    rest of the request (docs/performance.md). Each booking comes with its
+    show, movie and screen as select_related().only() gives them: with what a
+    booking's answer shows (SHOWN), the rest deferred and read on first use. A
+    screen's layout and a show's prices are JSON that the driver decodes for
+    every row, and whole, they cost a page of twenty a third more CPU; the
+    booking's own unshown columns (its hold, code and change times) another
+    tenth."""
 
     ordered = True  # Paginator checks
 
@@ -101,7 +103,7 @@ class CustomerBookings:
     def __getitem__(self, page: slice) -> list[Booking]:
         start, stop = page.start or 0, page.stop
         sql = (
-            f"SELECT {columns(Booking, 'b')}, {columns(Show, 's', 'show', SHOWN['show'])},"
+            f"SELECT {columns(Booking, 'b', only=SHOWN[''])}, {columns(Show, 's', 'show', SHOWN['show'])},"
             f" {columns(Movie, 'm', 'show__movie', SHOWN['show__movie'])},"
             f" {columns(Screen, 'sc', 'show__screen', SHOWN['show__screen'])}"
             f" FROM {table(Booking)} b JOIN {table(Show)} s ON s.id = b.show_id"
@@ -112,5 +114,11 @@ class CustomerBookings:
 
 
 _SHOW_MOVIE_SCREEN = {"show": Show, "show__movie": Movie, "show__screen": Screen}
-# What a booking's answer reads of its show, movie and screen (BookingSerializer).
-SHOWN = {"show": ["date_time", "movie", "screen"], "show__movie": ["title"], "show__screen": ["name"]}
+# What a booking's answer reads (BookingSerializer) of the booking ("") and of
+# its show, movie and screen.
+SHOWN = {
+    "": ["show", "seat_number", "status", "created_at", "cancelled_at", "seat_label", "price", "currency", "reference"],
+    "show": ["date_time", "movie", "screen"],
+    "show__movie": ["title"],
+    "show__screen": ["name"],
+}
