@@ -34,6 +34,13 @@ class HoldLimit(Conflict):
     code = "hold_limit"
 
 
+class PaymentRequired(ServiceError):
+    """Seats are sold only through paid orders (BOOKING_REQUIRES_PAYMENT)."""
+
+    status_code = 402
+    code = "payment_required"
+
+
 class SeatsChanged(Conflict):
     """The show's layout no longer has the seats a hold quoted (the screen changed after the hold lapsed)."""
 

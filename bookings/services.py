@@ -30,6 +30,7 @@ from .exceptions import (
     BookingNotActive,
     HoldLimit,
     HoldNotActive,
+    PaymentRequired,
     SeatsChanged,
     SeatTaken,
     ShowBusy,
@@ -209,7 +210,8 @@ def booking_create(
 
     Seats come as numbers or as normalized labels ("F7"). The bookings share
     one ``reference`` (one purchase) and keep the price, currency and label
-    of the moment. Raises NotFound, ShowStarted, UnknownSeats for seats the
+    of the moment. Raises PaymentRequired where the cinema takes payment first
+    (orders sell the seats then), NotFound, ShowStarted, UnknownSeats for seats the
     screen does not have (under ``seats_field``, the request's field that named
     them: by default seat_labels or seat_numbers), SeatTaken naming every taken
     seat, or ShowBusy when the show's lock can not be had in time. The caller
@@ -217,6 +219,7 @@ def booking_create(
     the lock the transaction runs one statement when the seats are free: the
     insert, which checks them as it goes.
     """
+    _refuse_unpaid()
     reference = uuid.uuid4()
     now = timezone.now()
     seats: list[int] = []
@@ -466,7 +469,7 @@ def hold_create(
 
 
 @contextmanager
-def _hold_change(
+def hold_change(
     *, hold_id: int, user: User, action: str, now: datetime, refuse_started: str | None = None
 ) -> Iterator[Hold]:
     """The caller's hold, locked after its show (the order every seat change uses)."""
@@ -479,35 +482,62 @@ def _hold_change(
         yield hold
 
 
+def hold_extension(hold: Hold) -> datetime | None:
+    """The later expiry an active hold may still get (once: HOLD_MINUTES more, up to
+    HOLD_MAX_LIFETIME_MINUTES in all), or None when it can have no more time."""
+    if hold.extended:
+        return None
+    ceiling = hold.created_at + timedelta(minutes=settings.HOLD_MAX_LIFETIME_MINUTES)
+    expires = min(hold.expires_at + timedelta(minutes=settings.HOLD_MINUTES), ceiling)
+    return expires if expires > hold.expires_at else None
+
+
+def hold_lengthen(hold: Hold, expires: datetime) -> None:
+    """Give the locked hold (hold_change) and its rows the expiry from hold_extension."""
+    hold.expires_at, hold.extended = expires, True
+    hold.save(update_fields=["expires_at", "extended"])
+    Booking.objects.filter(hold=hold, status=Booking.Status.HELD).update(held_until=expires)
+
+
 def hold_extend(*, hold_id: int, user: User) -> Hold:
-    """Give an active hold more time, once: HOLD_MINUTES more, up to HOLD_MAX_LIFETIME_MINUTES in all."""
+    """Give an active hold more time, once (hold_extension)."""
     now = timezone.now()
-    with _hold_change(hold_id=hold_id, user=user, action="extend", now=now) as hold:
+    with hold_change(hold_id=hold_id, user=user, action="extend", now=now) as hold:
         if hold.state(now) != Hold.Status.ACTIVE:
             raise HoldNotActive(f"This hold is {hold.state(now)}; only an active hold can be extended.")
         if hold.extended:
             raise HoldNotActive("This hold has already been extended once.")
-        ceiling = hold.created_at + timedelta(minutes=settings.HOLD_MAX_LIFETIME_MINUTES)
-        expires = min(hold.expires_at + timedelta(minutes=settings.HOLD_MINUTES), ceiling)
-        if expires <= hold.expires_at:
+        expires = hold_extension(hold)
+        if expires is None:
             raise HoldNotActive("This hold has reached its longest lifetime.")
-        hold.expires_at, hold.extended = expires, True
-        hold.save(update_fields=["expires_at", "extended"])
-        Booking.objects.filter(hold=hold, status=Booking.Status.HELD).update(held_until=expires)
+        hold_lengthen(hold, expires)
         return hold
+
+
+# Rules of the apps built on bookings that can refuse a customer's release of
+# a hold (orders: a hold that an order holds). Each is called with the hold
+# locked and raises a ServiceError to refuse; apps add theirs in ready().
+release_checks: list[Callable[[Hold], None]] = []
 
 
 def hold_release(*, hold_id: int, user: User) -> None:
     """Give the seats back at once. Releasing an ended hold changes nothing; a confirmed one can not be."""
     now = timezone.now()
-    with _hold_change(hold_id=hold_id, user=user, action="release", now=now) as hold:
-        if hold.status == Hold.Status.CONFIRMED:
-            raise HoldNotActive("This hold is confirmed: its seats are booked. Cancel the bookings instead.")
-        hold.rows.filter(status=Booking.Status.HELD).delete()
-        if hold.status == Hold.Status.ACTIVE:
-            hold.status, hold.ended_at = Hold.Status.RELEASED, now
-            hold.save(update_fields=["status", "ended_at"])
-            after_commit(lambda: log_event("hold_released", hold_id=hold.pk, user_id=user.pk))
+    with hold_change(hold_id=hold_id, user=user, action="release", now=now) as hold:
+        for check in release_checks:
+            check(hold)
+        hold_free(hold, user=user, now=now)
+
+
+def hold_free(hold: Hold, *, user: User, now: datetime) -> None:
+    """Release the locked hold (hold_change): its seats are free when the transaction commits."""
+    if hold.status == Hold.Status.CONFIRMED:
+        raise HoldNotActive("This hold is confirmed: its seats are booked. Cancel the bookings instead.")
+    hold.rows.filter(status=Booking.Status.HELD).delete()
+    if hold.status == Hold.Status.ACTIVE:
+        hold.status, hold.ended_at = Hold.Status.RELEASED, now
+        hold.save(update_fields=["status", "ended_at"])
+        after_commit(lambda: log_event("hold_released", hold_id=hold.pk, user_id=user.pk))
 
 
 def hold_confirm(*, hold_id: int, user: User) -> Sale:
@@ -515,49 +545,64 @@ def hold_confirm(*, hold_id: int, user: User) -> Sale:
 
     An expired hold can still be confirmed if every one of its seats is still
     free: checked under the show's lock like any booking, SeatTaken otherwise.
+    Refused with PaymentRequired where the cinema takes payment first.
     """
+    _refuse_unpaid()
     now = timezone.now()
-    with _hold_change(
+    with hold_change(
         hold_id=hold_id, user=user, action="confirm", now=now, refuse_started="it can no longer be booked"
     ) as hold:
-        if hold.status in (Hold.Status.CONFIRMED, Hold.Status.RELEASED):
-            raise HoldNotActive(f"This hold is already {hold.status}.")
-        show = hold.show
-        plan = show.screen.plan
-        # Every booked row must name a seat of the show's current layout: a
-        # hold that lapsed may have outlived the layout it was quoted on.
-        gone = [seat["label"] for seat in hold.seats if _seat_label(plan, seat["seat_number"]) != seat["label"]]
-        if gone:
-            raise SeatsChanged(
-                f"This show's seats changed since the hold was made: {', '.join(gone)} no longer exist as held. "
-                "Release the hold and choose seats again.",
-                seat_labels=gone,
-            )
-        numbers = [seat["seat_number"] for seat in hold.seats]
-        occupied = occupants_freeing_lapsed(show=show, seat_numbers=numbers, now=now)
-        mine = [row for row in occupied if row.hold_id == hold.pk]
-        taken = sorted(row.seat_number for row in occupied if row.hold_id != hold.pk)
-        if taken:
-            raise SeatTaken(taken)
-        # Rows an expiry removed come back at the price quoted with the hold.
-        kept = {row.seat_number for row in mine}
-        quoted = {seat["seat_number"]: seat["price"] for seat in hold.seats}
-        added = insert(
-            [
-                _new_row(user=user, show=show, seat=seat, price=Decimal(quoted[seat.number]), reference=hold.reference)
-                for seat in _existing_seats(plan, [number for number in numbers if number not in kept])
-            ]
+        return hold_book(hold, user=user, now=now)
+
+
+def hold_book(hold: Hold, *, user: User, now: datetime, **event: Any) -> Sale:
+    """Book the seats of the locked hold (hold_change) for ``user``: hold_confirm's
+    sale, and an order's once it is paid (``event``: more of the webhook's data)."""
+    if hold.status in (Hold.Status.CONFIRMED, Hold.Status.RELEASED):
+        raise HoldNotActive(f"This hold is already {hold.status}.")
+    show = hold.show
+    plan = show.screen.plan
+    # Every booked row must name a seat of the show's current layout: a
+    # hold that lapsed may have outlived the layout it was quoted on.
+    gone = [seat["label"] for seat in hold.seats if _seat_label(plan, seat["seat_number"]) != seat["label"]]
+    if gone:
+        raise SeatsChanged(
+            f"This show's seats changed since the hold was made: {', '.join(gone)} no longer exist as held. "
+            "Release the hold and choose seats again.",
+            seat_labels=gone,
         )
-        _book_rows(mine, hold.reference, now)
-        hold.status, hold.ended_at = Hold.Status.CONFIRMED, now
-        update(hold, ["status", "ended_at"])
-        email_queued = _confirm_by_email(user, hold.reference)
-        bookings = sorted([*mine, *added], key=lambda booking: booking.seat_number)
-        _tell_of_sale("hold.confirmed", bookings, show, hold=hold.pk)
-        after_commit(
-            lambda: log_event("hold_confirmed", hold_id=hold.pk, user_id=user.pk, show_id=show.pk, seats=numbers)
+    numbers = [seat["seat_number"] for seat in hold.seats]
+    occupied = occupants_freeing_lapsed(show=show, seat_numbers=numbers, now=now)
+    mine = [row for row in occupied if row.hold_id == hold.pk]
+    taken = sorted(row.seat_number for row in occupied if row.hold_id != hold.pk)
+    if taken:
+        raise SeatTaken(taken)
+    # Rows an expiry removed come back at the price quoted with the hold.
+    kept = {row.seat_number for row in mine}
+    quoted = {seat["seat_number"]: seat["price"] for seat in hold.seats}
+    added = insert(
+        [
+            _new_row(user=user, show=show, seat=seat, price=Decimal(quoted[seat.number]), reference=hold.reference)
+            for seat in _existing_seats(plan, [number for number in numbers if number not in kept])
+        ]
+    )
+    _book_rows(mine, hold.reference, now)
+    hold.status, hold.ended_at = Hold.Status.CONFIRMED, now
+    update(hold, ["status", "ended_at"])
+    email_queued = _confirm_by_email(user, hold.reference)
+    bookings = sorted([*mine, *added], key=lambda booking: booking.seat_number)
+    _tell_of_sale("hold.confirmed", bookings, show, hold=hold.pk, **event)
+    after_commit(lambda: log_event("hold_confirmed", hold_id=hold.pk, user_id=user.pk, show_id=show.pk, seats=numbers))
+    return Sale(bookings, email_queued)
+
+
+def _refuse_unpaid() -> None:
+    """Where the cinema takes payment first (BOOKING_REQUIRES_PAYMENT), seats are sold only through paid orders."""
+    if settings.BOOKING_REQUIRES_PAYMENT:
+        raise PaymentRequired(
+            "This cinema takes payment before it books seats: hold the seats (POST /shows/{id}/holds/), "
+            "order the hold (POST /orders/) and pay the order."
         )
-        return Sale(bookings, email_queued)
 
 
 def holds_expire(*, now: datetime | None = None) -> tuple[int, int]:

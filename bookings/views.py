@@ -17,7 +17,17 @@ from catalog.models import Show
 from core.api import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from core.httpcache import CachedResponseMixin
 from core.routers import ID_PATTERN
-from core.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409, ERROR_422, ERROR_429, ERROR_503
+from core.schema import (
+    ERROR_400,
+    ERROR_401,
+    ERROR_402,
+    ERROR_403,
+    ERROR_404,
+    ERROR_409,
+    ERROR_422,
+    ERROR_429,
+    ERROR_503,
+)
 from core.throttling import ReadThrottle
 
 from . import queries, reports, selectors, services
@@ -97,6 +107,7 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet[Any]):
                 resource_type_field_name=None,
             ),
             **IDEMPOTENT_ERRORS,
+            402: ERROR_402,
         },
         tags=["shows"],
     )
@@ -180,7 +191,7 @@ class HoldViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.
         summary="Confirm a hold: book its seats (an expired hold only if all are still free)",
         request=None,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        responses={201: PurchaseSerializer, **IDEMPOTENT_ERRORS},
+        responses={201: PurchaseSerializer, **IDEMPOTENT_ERRORS, 402: ERROR_402},
         tags=["holds"],
     )
     @action(detail=True, methods=["post"])

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "catalog",
     "bookings",
     "tickets",
+    "orders",
     "outbox",
     "webhooks",
 ]
@@ -400,6 +401,10 @@ BOOKING_MAX_SEATS = env_int("BOOKING_MAX_SEATS", 10)  # seats in one request
 # the app, its workers and its commands alike (0: no bound).
 BOOKING_LOCK_TIMEOUT_MS = env_int("BOOKING_LOCK_TIMEOUT_MS", 3000)
 IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
+# On: seats are sold only through paid orders (POST /orders/), and booking a
+# show or confirming a hold directly answers 402. Off, both sell unpaid seats,
+# as a cinema that takes the money at the door does.
+BOOKING_REQUIRES_PAYMENT = env_bool("BOOKING_REQUIRES_PAYMENT", False)
 
 # Seat holds: how long seats stay reserved during checkout, how far one
 # extension can take a hold, and how many a customer may have.

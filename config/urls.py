@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("bookings.urls")),
     path("", include("tickets.urls")),
+    path("", include("orders.urls")),
     path("", include("webhooks.urls")),
 ]

@@ -73,6 +73,10 @@ ERROR_400 = OpenApiResponse(
 )
 ERROR_401 = OpenApiResponse(response=ErrorSerializer, description="Missing, invalid or expired credentials.")
 ERROR_403 = OpenApiResponse(response=ErrorSerializer, description="Authenticated, but not allowed (staff only).")
+ERROR_402 = OpenApiResponse(
+    response=ErrorSerializer,
+    description="The cinema takes payment first (BOOKING_REQUIRES_PAYMENT): order a hold and pay the order instead.",
+)
 ERROR_404 = OpenApiResponse(response=ErrorSerializer, description="Not found.")
 PAGE_NOT_FOUND = OpenApiResponse(response=ErrorSerializer, description="No such page (past the end, or not a number).")
 ERROR_409 = OpenApiResponse(response=ConflictErrorSerializer, description="Conflicts with the current state.")

@@ -36,6 +36,7 @@ def test_schema_declares_bearer_auth_and_every_operation_has_a_summary(client):
         "201",
         "400",
         "401",
+        "402",
         "404",
         "409",
         "411",

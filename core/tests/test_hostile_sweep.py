@@ -32,6 +32,7 @@ from catalog.models import Genre
 from catalog.tests.factories import make_movie, make_show
 from conftest import PASSWORD
 from core.tests.realservers import ProductionServer
+from orders.services import order_create
 from tickets.tests.conftest import door_staff_group
 from webhooks.models import Endpoint
 
@@ -94,6 +95,8 @@ WATCHED = [
     "bookings.Booking",
     "bookings.Hold",
     "tickets.CheckIn",
+    "orders.Order",
+    "orders.Payment",
     "webhooks.Endpoint",
     "outbox.Message",
 ]
@@ -174,6 +177,7 @@ def world(transactional_db):
     show = make_show(make_movie(), starts_in=timedelta(minutes=30))
     booking = make_booking(user=customer, show=show, seat_number=7)
     hold = services.hold_create(user=customer, show_id=show.pk, seat_numbers=[20, 21])
+    order = order_create(user=customer, hold_id=hold.pk)
     tokens = {
         "nobody": "",
         **{user.username: str(RefreshToken.for_user(user).access_token) for user in [customer, door, staff]},
@@ -186,6 +190,7 @@ def world(transactional_db):
         "/genres/{slug}/": genre.slug,
         "/holds/{id}/": hold.pk,
         "/movies/{id}/": show.movie_id,
+        "/orders/{id}/": order.pk,
         "/purchases/{reference}/": booking.reference,
         "/screens/{id}/": show.screen_id,
         "/shows/{id}/": show.pk,

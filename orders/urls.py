@@ -1,0 +1,9 @@
+from core.routers import Router
+
+from . import views
+
+router = Router()
+router.register("orders", views.OrderViewSet, basename="order")
+router.register("my-orders", views.MyOrderViewSet, basename="my-order")
+
+urlpatterns = router.urls
