@@ -72,6 +72,7 @@ SCENARIOS = {
     "book_spread": 32,
     "book_hot": 32,
     "holds": 32,
+    "orders": 32,
     "check_in": 32,
     "mixed": 32,
     "premiere_rush": 200,
@@ -80,7 +81,10 @@ BOOKING = {"book_spread", "book_hot", "holds", "mixed", "premiere_rush"}
 # The answers that are not errors: 409 is "seat taken" (or "you already hold
 # seats for this show") where clients compete for seats.
 EXPECTED = {name: {201, 409} if name in BOOKING - {"mixed"} else {200} for name in SCENARIOS}
-EXPECTED.update(mixed={200, 201, 409}, check_in={201})
+EXPECTED.update(mixed={200, 201, 409}, check_in={201}, orders={200, 201, 409})
+# Scenarios a tree serves only if it has this file: an older revision under
+# --before is measured on the rest.
+NEEDS = {"orders": "orders/urls.py"}
 # What the plain yardstick (bench/plain) serves.
 PLAIN_SCENARIOS = frozenset({"baseline", "me", "book_spread", "book_hot"})
 # CPU per request of the gunicorn processes, at most this many times the
@@ -99,6 +103,9 @@ BUDGETS = {
     "book_hot": 18.0,
     "holds": 18.0,
     "check_in": 18.0,
+    # Three requests per cycle (hold, order, cancel), the order and its cancel
+    # through the ORM: 22x in its first 10 s run (docs/performance.md).
+    "orders": 30.0,
 }
 
 
@@ -558,14 +565,16 @@ def main() -> int:
         before_work = work / "before"
         before_work.mkdir()
         before_redis = redis_url and redis_url.rsplit("/", 1)[0] + "/" + str(int(redis_url.rsplit("/", 1)[1]) + 1)
+        before_tree = checkout(args.before, before_work)
         targets.append(
             Target(
                 name=args.before,
-                tree=checkout(args.before, before_work),
+                tree=before_tree,
                 url=url + "_before",
                 redis_url=before_redis,
                 port=args.port + 1,
                 work=before_work,
+                scenarios=frozenset(s for s in SCENARIOS if not (s in NEEDS and not (before_tree / NEEDS[s]).exists())),
             )
         )
     (work / "after").mkdir()

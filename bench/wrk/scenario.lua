@@ -39,6 +39,7 @@ end
 local scenario, params, tokens, shows, codes, created, mixed
 local thread_id, thread_total, holder, run_id, sent, warm
 local pending_holds = {}   -- hold ids this thread created and has yet to confirm
+local pending_orders = {}  -- order ids this thread created and has yet to cancel
 local next_code = 0
 local next_seat = 0
 local hot_shows = {}
@@ -87,6 +88,17 @@ local function hold_or_confirm()
    return post("/shows/" .. any(shows) .. "/holds/", '{"seat_number": ' .. math.random(tonumber(params.spread_seats)) .. '}', holder)
 end
 
+-- The order path, as one customer per thread: hold a seat, order the hold,
+-- cancel the order (which frees the seat), again.
+local order_path_holds = {}
+local function hold_order_cancel()
+   local order = table.remove(pending_orders)
+   if order then return post("/orders/" .. order .. "/cancel/", "{}", holder) end
+   local hold = table.remove(order_path_holds)
+   if hold then return post("/orders/", '{"hold": ' .. hold .. '}', holder) end
+   return post("/shows/" .. any(shows) .. "/holds/", '{"seat_number": ' .. math.random(tonumber(params.spread_seats)) .. '}', holder)
+end
+
 local requests = {
    baseline = function() return get("/healthz") end,
    movies = function() return get("/movies/") end,
@@ -109,6 +121,7 @@ local requests = {
       return book_keyed(params.premiere_show, math.random(tonumber(params.premiere_seats)))
    end,
    holds = hold_or_confirm,
+   orders = hold_order_cancel,
    check_in = function()
       -- Each thread takes every thread_count-th code, so no code is scanned twice.
       next_code = next_code + 1
@@ -168,8 +181,15 @@ end
 function response(status, headers, body)
    statuses[status] = (statuses[status] or 0) + 1
    if status == 201 and body then
-      -- A hold: confirm it next. A booking or a confirmed hold: remember it.
-      if body:find('"expires_at"', 1, true) then
+      -- An order: cancel it next. A hold: confirm it (or order it) next. A
+      -- booking or a confirmed hold: remember it.
+      if body:find('"paid_at"', 1, true) then
+         local order = body:match('^{"id":%s*(%d+)')
+         if order then table.insert(pending_orders, order) end
+      elseif scenario == "orders" and body:find('"expires_at"', 1, true) then
+         local hold = body:match('^{"id":%s*(%d+)')
+         if hold then table.insert(order_path_holds, hold) end
+      elseif body:find('"expires_at"', 1, true) then
          local hold = body:match('^{"id":%s*(%d+)')
          if hold then table.insert(pending_holds, hold) end
       elseif body:find('"seat_number"', 1, true) and not body:find('"checked_in_by"', 1, true) then
