@@ -5,10 +5,12 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
+from bookings.services import hold_create
 from bookings.tests.factories import make_booking
 from catalog.models import Show
 from catalog.tests.factories import later_today, make_movie, make_screen, make_show
 from conftest import PASSWORD
+from orders.services import order_create, order_pay_at_box_office
 from tickets.models import CheckIn
 from tickets.tests.conftest import door_staff_group
 
@@ -54,6 +56,22 @@ def test_the_front_page_shows_todays_shows_and_sales(admin_client, user):
     assert "<strong>30.00 EUR</strong> taken today" in page
     assert "<strong>1</strong> cancelled today" in page
     assert f"/admin/catalog/show/{show.pk}/change/" in page
+
+
+def test_the_front_page_shows_what_the_box_office_took_per_method(admin_client, auth_client, user, staff_user):
+    show = make_show(make_movie(), date_time=later_today(), total_seats=40)
+    for seats, method in (([1, 2], "cash"), ([3], "card")):
+        hold = hold_create(user=user, show_id=show.pk, seat_numbers=seats)
+        order = order_create(user=user, hold_id=hold.pk)
+        order_pay_at_box_office(order_id=order.pk, method=method, by=staff_user)
+    unpaid = order_create(user=user, hold_id=hold_create(user=user, show_id=show.pk, seat_numbers=[4]).pk)
+    assert unpaid.status == "pending_payment"
+
+    page = admin_client.get("/admin/").content.decode()
+
+    assert "<strong>30.00 EUR</strong> paid at the box office today" in page
+    assert "(20.00 cash, 10.00 card)" in page
+    assert "<strong>3</strong> tickets sold today" in page
 
 
 def test_the_programme_board_draws_each_screens_day(admin_client):
