@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.layouts import normalize_label
-from core.answers import Answer
+from core.answers import Answer, answer_now
 from core.fields import iso_datetime
 
 from .answers import BookingBody, HoldBody, PurchaseBody
@@ -325,10 +325,7 @@ class HoldSerializer(Answer, serializers.ModelSerializer[Hold]):
         read_only_fields = fields
 
     def now(self) -> datetime:
-        # One "now" for every field of one answer (status and seconds left agree).
-        context: dict[str, Any] = self.context  # type: ignore[assignment]  # DRF passes a dict
-        now: datetime = context.setdefault("now", timezone.now())
-        return now
+        return answer_now(self)
 
     @extend_schema_field(serializers.ChoiceField(choices=Hold.Status.choices))
     def get_status(self, hold: Hold) -> str:

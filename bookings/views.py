@@ -1,5 +1,5 @@
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
@@ -12,9 +12,10 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from accounts.auth import customer
+from accounts.models import User
 from catalog.filters import FilterBackend
 from catalog.models import Show
-from core.api import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from core.api import IDEMPOTENCY_KEY_PARAMETER, CallersRowsMixin, idempotent
 from core.httpcache import CachedResponseMixin
 from core.routers import ID_PATTERN
 from core.schema import (
@@ -24,9 +25,7 @@ from core.schema import (
     ERROR_403,
     ERROR_404,
     ERROR_409,
-    ERROR_422,
-    ERROR_429,
-    ERROR_503,
+    IDEMPOTENT_ERRORS,
 )
 from core.throttling import ReadThrottle
 
@@ -44,16 +43,6 @@ from .serializers import (
     ShowReportSerializer,
 )
 from .throttling import BookingThrottle
-
-IDEMPOTENT_ERRORS = {
-    400: ERROR_400,
-    401: ERROR_401,
-    404: ERROR_404,
-    409: ERROR_409,
-    422: ERROR_422,
-    429: ERROR_429,
-    503: ERROR_503,
-}
 
 
 class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet[Any]):
@@ -206,20 +195,12 @@ class HoldViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.
         return idempotent(request, user.pk, perform)
 
 
-if TYPE_CHECKING:
-    _ViewSet = viewsets.GenericViewSet[Booking]
-else:  # a mixin: the viewset brings the base
-    _ViewSet = object
-
-
-class CustomerBookingsMixin(_ViewSet):
+class CustomerBookingsMixin(CallersRowsMixin[Booking]):
+    model = Booking
     serializer_class: type[BaseSerializer[Any]] = BookingSerializer
-    lookup_value_regex = ID_PATTERN
 
-    def get_queryset(self) -> QuerySet[Booking]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return Booking.objects.none()
-        return selectors.booking_list(user=customer(self.request))
+    def rows_of(self, user: User) -> QuerySet[Booking]:
+        return selectors.booking_list(user=user)
 
 
 @extend_schema_view(

@@ -13,7 +13,11 @@ also what the schema marks as not required (core/schema.py).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
+
+from django.utils import timezone
+from rest_framework.serializers import BaseSerializer
 
 
 # A serializer mixin: to_representation is build, which returns shape. No
@@ -34,3 +38,11 @@ class Answer:
 
     def build(self, instance: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} builds no answer")
+
+
+def answer_now(serializer: BaseSerializer[Any]) -> datetime:
+    """One "now" for every field of one answer, list items included, so that
+    a status and the seconds left computed from it agree."""
+    context: dict[str, Any] = serializer.context  # type: ignore[assignment]  # DRF passes a dict
+    now: datetime = context.setdefault("now", timezone.now())
+    return now

@@ -99,6 +99,17 @@ ERROR_429 = OpenApiResponse(
     response=ThrottledErrorSerializer, description="Too many requests; wait the seconds given in Retry-After."
 )
 
+# The answers of a write that an Idempotency-Key may repeat safely.
+IDEMPOTENT_ERRORS = {
+    400: ERROR_400,
+    401: ERROR_401,
+    404: ERROR_404,
+    409: ERROR_409,
+    422: ERROR_422,
+    429: ERROR_429,
+    503: ERROR_503,
+}
+
 
 # 414 is answered by gunicorn before the application, as a small HTML page. It is
 # documented on every operation without a body type, so that generated clients

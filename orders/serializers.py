@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bookings.serializers import HeldSeatSerializer
+from core.answers import answer_now
 
 from .models import Order
 
@@ -39,6 +38,4 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
 
     @extend_schema_field(serializers.ChoiceField(choices=Order.Status.choices))
     def get_status(self, order: Order) -> str:
-        context: dict[str, Any] = self.context  # type: ignore[assignment]  # DRF passes a dict
-        now: datetime = context.setdefault("now", timezone.now())
-        return order.state(now)
+        return order.state(answer_now(self))

@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -9,31 +9,23 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from accounts.auth import customer
+from accounts.models import User
 from bookings.throttling import BookingThrottle
-from bookings.views import IDEMPOTENT_ERRORS
-from core.api import IDEMPOTENCY_KEY_PARAMETER, idempotent
-from core.routers import ID_PATTERN
-from core.schema import ERROR_400, ERROR_401, ERROR_404, ERROR_409
+from core.api import IDEMPOTENCY_KEY_PARAMETER, CallersRowsMixin, idempotent
+from core.schema import ERROR_400, ERROR_401, ERROR_404, ERROR_409, IDEMPOTENT_ERRORS
 from core.throttling import ReadThrottle
 
 from . import services
 from .models import Order
 from .serializers import OrderCreateSerializer, OrderSerializer
 
-if TYPE_CHECKING:
-    _ViewSet = viewsets.GenericViewSet[Order]
-else:  # a mixin: the viewset brings the base
-    _ViewSet = object
 
-
-class CustomerOrdersMixin(_ViewSet):
+class CustomerOrdersMixin(CallersRowsMixin[Order]):
+    model = Order
     serializer_class: type[BaseSerializer[Any]] = OrderSerializer
-    lookup_value_regex = ID_PATTERN
 
-    def get_queryset(self) -> QuerySet[Order]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return Order.objects.none()
-        return Order.objects.filter(user=customer(self.request))
+    def rows_of(self, user: User) -> QuerySet[Order]:
+        return Order.objects.filter(user=user)
 
 
 @extend_schema_view(
