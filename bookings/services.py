@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -54,11 +55,13 @@ class Sale:
     email_queued: bool
 
 
-def _confirm_by_email(user: User, reference: uuid.UUID) -> bool:
-    """Queue the purchase's confirmation; False when there is nobody to write to."""
-    message = message_enqueue(
-        kind=CONFIRMED, key=f"{CONFIRMED}:{reference}", recipient=user.email, data={"reference": str(reference)}
-    )
+def _confirm_by_email(user: User, reference: uuid.UUID, receipt: dict[str, str] | None = None) -> bool:
+    """Queue the purchase's confirmation; False when there is nobody to write to.
+    ``receipt``: how it was paid (amount, currency, method, paid_at), for the receipt's lines."""
+    data: dict[str, Any] = {"reference": str(reference)}
+    if receipt is not None:
+        data["paid"] = receipt
+    message = message_enqueue(kind=CONFIRMED, key=f"{CONFIRMED}:{reference}", recipient=user.email, data=data)
     return message is not None
 
 
@@ -324,6 +327,9 @@ def _seats_of(
 # a ticket that was used at the door). Each is called with the booking row
 # locked and raises a ServiceError to refuse; apps add theirs in ready().
 cancel_checks: list[Callable[[Booking], None]] = []
+# Rules that refuse cancelling one booking on its own, outside the purchase it
+# belongs to (orders: a paid order's seats go back with a refund of the order).
+cancel_one_checks: list[Callable[[Booking], None]] = []
 
 
 def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booking:
@@ -349,7 +355,7 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
         booking = bookings.select_for_update(of=("self",)).select_related("user").get(pk=booking_id)
         if booking.status != Booking.Status.BOOKED:
             raise BookingNotActive("This booking is already cancelled.")
-        for check in cancel_checks:
+        for check in (*cancel_one_checks, *cancel_checks):
             check(booking)
         booking.show = show
         booking.status = Booking.Status.CANCELLED
@@ -362,20 +368,7 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
             recipient=booking.user.email,
             data={"booking": booking.pk},
         )
-        event_emit(
-            event_type="booking.cancelled",
-            data={
-                "booking": booking.pk,
-                "reference": booking.reference,
-                "show": booking.show_id,
-                "customer": booking.user_id,
-                "seat_number": booking.seat_number,
-                "seat_label": booking.seat_label,
-                "price": booking.price,
-                "currency": booking.currency,
-                "by_staff": not own_only,
-            },
-        )
+        _tell_of_cancellation(booking, by_staff=not own_only)
         after_commit(
             lambda: log_event(
                 "booking_cancelled",
@@ -388,6 +381,50 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
             )
         )
     return booking
+
+
+def _tell_of_cancellation(booking: Booking, *, by_staff: bool) -> None:
+    event_emit(
+        event_type="booking.cancelled",
+        data={
+            "booking": booking.pk,
+            "reference": booking.reference,
+            "show": booking.show_id,
+            "customer": booking.user_id,
+            "seat_number": booking.seat_number,
+            "seat_label": booking.seat_label,
+            "price": booking.price,
+            "currency": booking.currency,
+            "by_staff": by_staff,
+        },
+    )
+
+
+def purchase_cancel(
+    *, show: Show, reference: uuid.UUID, by: User | None, now: datetime, seat_numbers: Sequence[int] | None = None
+) -> list[Booking]:
+    """Cancel the booked seats of one purchase (all, or ``seat_numbers``) under the
+    show's lock that the caller holds (seat_change), each row locked and checked
+    as booking_cancel checks one (cancel_checks). Webhooks tell of each seat;
+    the caller tells the customer (an order's refund is one e-mail). Returns
+    the rows cancelled."""
+    rows = Booking.objects.select_for_update(of=("self",)).filter(
+        show=show, reference=reference, status=Booking.Status.BOOKED
+    )
+    if seat_numbers is not None:
+        rows = rows.filter(seat_number__in=seat_numbers)
+    cancelled = list(rows.order_by("seat_number"))
+    for booking in cancelled:
+        for check in cancel_checks:
+            check(booking)
+    for booking in cancelled:
+        booking.show = show
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = booking.changed_at = now
+        booking.cancelled_by = by
+        _tell_of_cancellation(booking, by_staff=by is not None and by.pk != booking.user_id)
+    Booking.objects.bulk_update(cancelled, ["status", "cancelled_at", "cancelled_by", "changed_at"])
+    return cancelled
 
 
 # Holds
@@ -555,9 +592,10 @@ def hold_confirm(*, hold_id: int, user: User) -> Sale:
         return hold_book(hold, user=user, now=now)
 
 
-def hold_book(hold: Hold, *, user: User, now: datetime, **event: Any) -> Sale:
+def hold_book(hold: Hold, *, user: User, now: datetime, receipt: dict[str, str] | None = None, **event: Any) -> Sale:
     """Book the seats of the locked hold (hold_change) for ``user``: hold_confirm's
-    sale, and an order's once it is paid (``event``: more of the webhook's data)."""
+    sale, and an order's once it is paid (``receipt``: the payment, for the
+    confirmation e-mail; ``event``: more of the webhook's data)."""
     if hold.status in (Hold.Status.CONFIRMED, Hold.Status.RELEASED):
         raise HoldNotActive(f"This hold is already {hold.status}.")
     show = hold.show
@@ -589,7 +627,7 @@ def hold_book(hold: Hold, *, user: User, now: datetime, **event: Any) -> Sale:
     _book_rows(mine, hold.reference, now)
     hold.status, hold.ended_at = Hold.Status.CONFIRMED, now
     update(hold, ["status", "ended_at"])
-    email_queued = _confirm_by_email(user, hold.reference)
+    email_queued = _confirm_by_email(user, hold.reference, receipt)
     bookings = sorted([*mine, *added], key=lambda booking: booking.seat_number)
     _tell_of_sale("hold.confirmed", bookings, show, hold=hold.pk, **event)
     after_commit(lambda: log_event("hold_confirmed", hold_id=hold.pk, user_id=user.pk, show_id=show.pk, seats=numbers))
@@ -603,6 +641,11 @@ def _refuse_unpaid() -> None:
             "This cinema takes payment before it books seats: hold the seats (POST /shows/{id}/holds/), "
             "order the hold (POST /orders/) and pay the order."
         )
+
+
+# Ended holds that other apps still point at (orders: an order's hold) are
+# kept past HOLD_RETENTION_DAYS; apps add a condition in ready().
+kept_holds: list[Q] = []
 
 
 def holds_expire(*, now: datetime | None = None) -> tuple[int, int]:
@@ -622,5 +665,8 @@ def holds_expire(*, now: datetime | None = None) -> tuple[int, int]:
             Booking.objects.filter(hold__in=holds, status=Booking.Status.HELD).delete()
             expired += holds.update(status=Hold.Status.EXPIRED, ended_at=now)
     retention = now - timedelta(days=settings.HOLD_RETENTION_DAYS)
-    deleted, _ = Hold.objects.exclude(status=Hold.Status.ACTIVE).filter(ended_at__lt=retention).delete()
+    old = Hold.objects.exclude(status=Hold.Status.ACTIVE).filter(ended_at__lt=retention)
+    for kept in kept_holds:
+        old = old.exclude(kept)
+    deleted, _ = old.delete()
     return expired, deleted

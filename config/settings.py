@@ -12,6 +12,7 @@ import hmac
 import os
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -406,6 +407,25 @@ IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 # as a cinema that takes the money at the door does.
 BOOKING_REQUIRES_PAYMENT = env_bool("BOOKING_REQUIRES_PAYMENT", False)
 
+# Online payment with Stripe (PaymentIntents). Without a secret key the API
+# takes no payment online (POST /orders/{id}/pay/ answers 503) and orders are
+# paid at the box office. Every call to Stripe is bounded: STRIPE_TIMEOUT_SECONDS
+# per attempt, STRIPE_MAX_NETWORK_RETRIES more on a network error. Stripe's
+# webhook is checked with STRIPE_WEBHOOK_SECRET (its "whsec_..." signing secret).
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+STRIPE_TIMEOUT_SECONDS = float(os.environ.get("STRIPE_TIMEOUT_SECONDS", "5"))
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 1)
+# Orders waiting for Stripe longer than this are asked about (a lost webhook).
+PAYMENT_RECONCILE_AFTER_MINUTES = env_int("PAYMENT_RECONCILE_AFTER_MINUTES", 5)
+PAYMENT_RECONCILE_SECONDS = float(os.environ.get("PAYMENT_RECONCILE_SECONDS", "60"))
+# A customer may cancel a paid order until this long before the show, and gets
+# its total back less REFUND_FEE (never less than nothing).
+REFUND_CUTOFF_MINUTES = env_int("REFUND_CUTOFF_MINUTES", 120)
+REFUND_FEE = Decimal(os.environ.get("REFUND_FEE", "0.00"))
+
 # Seat holds: how long seats stay reserved during checkout, how far one
 # extension can take a hold, and how many a customer may have.
 HOLD_MINUTES = env_int("HOLD_MINUTES", 8)
@@ -486,7 +506,10 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE = {"outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS}}
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS},
+    "orders-reconcile": {"task": "orders.tasks.reconcile", "schedule": PAYMENT_RECONCILE_SECONDS},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Webhooks: a receiver has WEBHOOKS_TIMEOUT_SECONDS to answer 2xx; failures are

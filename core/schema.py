@@ -87,6 +87,10 @@ ERROR_503 = OpenApiResponse(
     response=ErrorSerializer,
     description="Busy: a lock could not be had in time. Nothing changed; retry after Retry-After.",
 )
+ERROR_502 = OpenApiResponse(
+    response=ErrorSerializer,
+    description="The payment provider refused the request (its reason in detail). Nothing was charged.",
+)
 ERROR_413 = OpenApiResponse(
     response=ErrorSerializer, description="The request body is larger than the service accepts (DJANGO_MAX_BODY_BYTES)."
 )

@@ -7,3 +7,11 @@ class OrderExists(Conflict):
 
 class OrderNotPending(Conflict):
     code = "order_not_pending"
+
+
+class RefundRefused(Conflict):
+    code = "refund_refused"
+
+
+class BookingOfOrder(Conflict):
+    code = "booking_of_order"

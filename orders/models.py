@@ -15,8 +15,22 @@ from catalog.models import Show
 class OrderStatus(models.TextChoices):
     PENDING_PAYMENT = "pending_payment"
     PAID = "paid"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+
+
+class IntentStatus(models.TextChoices):
+    """Where the order's online payment stands, as the provider last told it."""
+
+    NONE = "", "none"
+    REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+    REQUIRES_ACTION = "requires_action"
+    PROCESSING = "processing"
+    DECLINED = "declined"
+    CANCELED = "canceled"
+    SUCCEEDED = "succeeded"
 
 
 class Order(models.Model):
@@ -29,11 +43,12 @@ class Order(models.Model):
     """
 
     Status = OrderStatus
+    IntentStatus = IntentStatus
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     show = models.ForeignKey(Show, on_delete=models.PROTECT, related_name="orders")
     hold = models.OneToOneField(Hold, on_delete=models.PROTECT, related_name="order")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING_PAYMENT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT)
     # The hold's seats when the order was made: [{"seat_number", "label", "price"}].
     seats = models.JSONField()
     total = models.DecimalField(max_digits=10, decimal_places=2)
@@ -44,12 +59,18 @@ class Order(models.Model):
     expires_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True, help_text="When it was cancelled or expired.")
+    # Online payment: the provider's PaymentIntent for this order (one per
+    # order; a second POST /pay/ returns the same), where it stands and why.
+    payment_intent = models.CharField(max_length=255, blank=True, default="")
+    payment_status = models.CharField(max_length=32, choices=IntentStatus.choices, blank=True, default="")
+    payment_error = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "-created_at", "-id"], name="orders_user_newest"),
             models.Index(fields=["status", "expires_at"], name="orders_status_expiry"),
+            models.Index(fields=["payment_status", "created_at"], name="orders_payment_waiting"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=OrderStatus.values), name="orders_status"),
@@ -58,10 +79,17 @@ class Order(models.Model):
                 condition=~models.Q(status=OrderStatus.PAID) | models.Q(paid_at__isnull=False),
                 name="orders_paid_say_when",
             ),
+            models.UniqueConstraint(
+                fields=["payment_intent"], condition=~models.Q(payment_intent=""), name="orders_one_intent_each"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Order {self.pk} of {self.show} ({self.status})"
+
+    @property
+    def payment_status_or_none(self) -> str | None:
+        return self.payment_status or None
 
     def state(self, now: datetime) -> str:
         """The status as a reader sees it now: a pending order past its expiry is expired."""
@@ -75,16 +103,31 @@ class PaymentMethod(models.TextChoices):
     CARD = "card"
 
 
+class Provider(models.TextChoices):
+    BOX_OFFICE = "box_office"
+    STRIPE = "stripe"
+
+
 class Payment(models.Model):
-    """Money taken for an order: at the box office, by a staff member, in cash or by card."""
+    """Money taken for an order: online through a provider, or at the box office
+    by a staff member in cash or by card; and how much of it went back.
+
+    Every payment ends in the order's bookings or in a refund of all of it: a
+    payment that could not book its seats (they were taken after the hold
+    lapsed, or the order was settled already) is refunded automatically.
+    """
 
     Method = PaymentMethod
+    Provider = Provider
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
-    provider = models.CharField(max_length=16, default="box_office")
+    provider = models.CharField(max_length=16, choices=Provider.choices, default=Provider.BOX_OFFICE)
+    # The provider's id of the payment (a PaymentIntent's "pi_..."): each is recorded once.
+    provider_ref = models.CharField(max_length=255, blank=True, default="")
     method = models.CharField(max_length=8, choices=Method.choices)
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3)
+    refunded = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -94,10 +137,82 @@ class Payment(models.Model):
         ordering = ["-taken_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(method__in=PaymentMethod.values), name="payments_method"),
+            models.CheckConstraint(condition=models.Q(provider__in=Provider.values), name="payments_provider"),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payments_amount_positive"),
-            # One payment settles an order: a second one for the same order is refused.
-            models.UniqueConstraint(fields=["order"], name="payments_one_per_order"),
+            models.CheckConstraint(
+                condition=models.Q(refunded__gte=0, refunded__lte=models.F("amount")),
+                name="payments_refund_within_amount",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "provider_ref"],
+                condition=~models.Q(provider_ref=""),
+                name="payments_recorded_once",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency} ({self.method}) for order {self.order_id}"
+        return f"{self.amount} {self.currency} ({self.provider}, {self.method}) for order {self.order_id}"
+
+
+class RefundReason(models.TextChoices):
+    CANCELLED = "cancelled", "cancelled by the customer"
+    STAFF = "staff", "refunded by staff"
+    LATE = "late", "paid after its seats could no longer be sold"
+    ALREADY_SETTLED = "already_settled", "paid for an order that was settled already"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending"  # recorded; the provider is being asked
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # the provider refused: staff must settle it by hand
+
+
+class Refund(models.Model):
+    """Money given back from one payment. Recorded in the transaction that frees
+    the seats; the provider is asked afterwards, from the outbox (kind
+    ``refund``), with an idempotency key, and never under a lock."""
+
+    Reason = RefundReason
+    Status = RefundStatus
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    fee = models.DecimalField(max_digits=10, decimal_places=2, default=0, help_text="Kept back from the refund.")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    provider_ref = models.CharField(max_length=255, blank=True, default="")
+    failure = models.CharField(max_length=500, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refunds_amount_positive"),
+            models.CheckConstraint(condition=models.Q(fee__gte=0), name="refunds_fee_not_negative"),
+            models.CheckConstraint(condition=models.Q(reason__in=RefundReason.values), name="refunds_reason"),
+            models.CheckConstraint(condition=models.Q(status__in=RefundStatus.values), name="refunds_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Refund of {self.amount} {self.currency} from payment {self.payment_id} ({self.status})"
+
+
+class ProviderEvent(models.Model):
+    """A provider's webhook event, recorded in the transaction that acts on it:
+    an event delivered twice is acted on once."""
+
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+    event_id = models.CharField(max_length=255)
+    event_type = models.CharField(max_length=64)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="provider_events_once")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_type} {self.event_id}"

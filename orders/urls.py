@@ -1,3 +1,5 @@
+from django.urls import path
+
 from core.routers import Router
 
 from . import views
@@ -6,4 +8,7 @@ router = Router()
 router.register("orders", views.OrderViewSet, basename="order")
 router.register("my-orders", views.MyOrderViewSet, basename="my-order")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("payments/stripe/webhook/", views.StripeWebhookView.as_view(), name="stripe-webhook"),
+]

@@ -1,23 +1,35 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
 
 from accounts.auth import customer
 from accounts.models import User
 from bookings.throttling import BookingThrottle
 from core.api import IDEMPOTENCY_KEY_PARAMETER, CallersRowsMixin, idempotent
-from core.schema import ERROR_400, ERROR_401, ERROR_404, ERROR_409, IDEMPOTENT_ERRORS
+from core.schema import (
+    ERROR_400,
+    ERROR_401,
+    ERROR_404,
+    ERROR_409,
+    ERROR_413,
+    ERROR_429,
+    ERROR_502,
+    ERROR_503,
+    IDEMPOTENT_ERRORS,
+)
 from core.throttling import ReadThrottle
 
-from . import services
+from . import services, webhook
 from .models import Order
-from .serializers import OrderCreateSerializer, OrderSerializer
+from .serializers import CheckoutSerializer, OrderCreateSerializer, OrderSerializer, WebhookAnswerSerializer
 
 
 class CustomerOrdersMixin(CallersRowsMixin[Order]):
@@ -25,7 +37,7 @@ class CustomerOrdersMixin(CallersRowsMixin[Order]):
     serializer_class: type[BaseSerializer[Any]] = OrderSerializer
 
     def rows_of(self, user: User) -> QuerySet[Order]:
-        return Order.objects.filter(user=user)
+        return Order.objects.filter(user=user).select_related("show").prefetch_related("payments")
 
 
 @extend_schema_view(
@@ -66,6 +78,49 @@ class OrderViewSet(CustomerOrdersMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def cancel(self, request: Request, pk: str) -> Response:
         return Response(OrderSerializer(services.order_cancel(order_id=int(pk), user=customer(request))).data)
 
+    @extend_schema(
+        summary="Pay an order online: the Stripe PaymentIntent for the client to confirm",
+        description=(
+            "Makes the order's PaymentIntent on the first call and answers the same one after. The client "
+            "confirms it with Stripe (Stripe.js `stripe.confirmCardPayment(client_secret)` or a mobile SDK, "
+            "with `publishable_key`); Stripe then tells this service (its webhook), which books the seats. "
+            "Follow the order with GET /orders/{id}/ until `status` is `paid`. A 503 means Stripe did not "
+            "answer in time: nothing was charged; try again."
+        ),
+        request=None,
+        responses={
+            200: OpenApiResponse(
+                CheckoutSerializer,
+                examples=[
+                    OpenApiExample(
+                        "A new PaymentIntent",
+                        value={
+                            "order": 42,
+                            "provider": "stripe",
+                            "payment_intent": "pi_3QyExample",
+                            "client_secret": "pi_3QyExample_secret_4Bc",
+                            "publishable_key": "pk_test_51Example",
+                            "amount": "24.00",
+                            "currency": "EUR",
+                            "status": "requires_payment_method",
+                        },
+                    )
+                ],
+            ),
+            401: ERROR_401,
+            404: ERROR_404,
+            409: ERROR_409,
+            429: ERROR_429,
+            502: ERROR_502,
+            503: ERROR_503,
+        },
+        tags=["orders"],
+    )
+    @action(detail=True, methods=["post"])
+    def pay(self, request: Request, pk: str) -> Response:
+        checkout = services.order_checkout(order_id=int(pk), user=customer(request))
+        return Response(CheckoutSerializer(checkout).data)
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -76,3 +131,28 @@ class OrderViewSet(CustomerOrdersMixin, mixins.RetrieveModelMixin, viewsets.Gene
 )
 class MyOrderViewSet(CustomerOrdersMixin, mixins.ListModelMixin, viewsets.GenericViewSet[Order]):
     pass
+
+
+class StripeWebhookView(APIView):
+    """Stripe's webhook: each event is checked against STRIPE_WEBHOOK_SECRET and acted on once."""
+
+    authentication_classes: list[type[Any]] = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes: list[type[Any]] = []  # Stripe's retries must never be turned away
+
+    @extend_schema(
+        summary="Stripe's webhook (for Stripe, not for clients)",
+        description=(
+            "Events signed with the endpoint's secret (Stripe-Signature header). Each event id is acted on once; "
+            "events may come in any order and more than once. payment_intent.succeeded books the order's seats "
+            "(or refunds the payment if they are gone), payment_intent.payment_failed records why, "
+            "payment_intent.canceled ends the order."
+        ),
+        request={"application/json": OpenApiTypes.OBJECT},
+        responses={200: WebhookAnswerSerializer, 400: ERROR_400, 404: ERROR_404, 413: ERROR_413, 503: ERROR_503},
+        tags=["payments"],
+    )
+    def post(self, request: Request) -> Response:
+        event = webhook.verified_event(request.body, request.headers.get("Stripe-Signature", ""))
+        fresh = services.provider_event(provider="stripe", event_id=event.id, event_type=event.type, obj=event.obj)
+        return Response({"received": True, "duplicate": not fresh})

@@ -64,6 +64,7 @@ def render_confirmation(data: dict[str, Any]) -> EmailMultiAlternatives | None:
         ],
         "total": sum(t.price for t in tickets),
         "currency": tickets[0].currency,
+        "paid": data.get("paid"),  # a paid order's receipt: amount, currency, how, at
     }
     seats = ", ".join(t.seat_label for t in tickets)
     email = _email(
