@@ -13,7 +13,7 @@ from django.utils import timezone
 from bookings.models import Booking
 from catalog.models import Screen, Show
 from catalog.selectors import sold_filter
-from orders.models import Payment
+from orders.selectors import takings
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -34,26 +34,19 @@ def shows_of_day(day: date) -> list[Show]:
 
 def sales_of_day(day: date) -> dict[str, Any]:
     """Tickets sold today (whatever the show's date), their value, cancellations,
-    and the money the box office took for orders, per method."""
+    and the money taken for orders (orders.selectors.takings)."""
     start, end = day_bounds(day)
     sold = Booking.objects.filter(Booking.sold(), created_at__gte=start, created_at__lt=end).aggregate(
         tickets=Count("id"), revenue=Sum("price")
     )
     cancelled = Booking.objects.filter(cancelled_at__gte=start, cancelled_at__lt=end).count()
-    counter = dict(
-        Payment.objects.filter(provider="box_office", taken_at__gte=start, taken_at__lt=end)
-        .values("method")
-        .annotate(total=Sum("amount"))
-        .values_list("method", "total")
-    )
     return {
         "tickets": sold["tickets"],
         "revenue": sold["revenue"] or Decimal("0"),
         "currency": settings.CURRENCY,
         "cancelled": cancelled,
-        # What the box office took for orders, per method: what the till should hold.
-        "counter": {method: counter.get(method, Decimal("0")) for method in Payment.Method.values},
-        "counter_total": sum(counter.values(), Decimal("0")),
+        # Money taken for orders: at the box office per method, online, less refunds.
+        **takings(start, end),
     }
 
 

@@ -138,7 +138,7 @@ class Stripe:
         client = _client()
         try:
             for earlier in client.v1.refunds.list({"payment_intent": ref, "limit": 100}).data:
-                metadata: Any = earlier.metadata or {}
+                metadata = earlier.to_dict().get("metadata") or {}
                 if metadata.get("refund") == str(refund.pk):
                     return str(earlier.id)
             made = client.v1.refunds.create(
@@ -155,7 +155,7 @@ class Stripe:
 
     def _call(self, call: Any) -> Intent:
         try:
-            return Intent.of(call(_client().v1))
+            return Intent.of(call(_client().v1).to_dict())
         except stripe.StripeError as exc:
             raise _translated(exc) from exc
 

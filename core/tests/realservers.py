@@ -270,6 +270,76 @@ class CeleryWorker:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class LocalStripe:
+    """localstripe (a stateful fake Stripe server) on a free port, and what a
+    customer's browser does there with Stripe.js: put a card on a PaymentIntent,
+    confirm it, pass 3-D Secure. Its webhooks, signed with ``webhook_secret``,
+    go to the URL given to ``send_webhooks_to``."""
+
+    webhook_secret = "whsec_localstripe_test"
+
+    def __init__(self) -> None:
+        binary = Path(sys.executable).with_name("localstripe")
+        if not binary.exists():
+            if os.environ.get("REQUIRE_STRIPE") == "1":
+                pytest.fail("REQUIRE_STRIPE=1 but localstripe is not installed")
+            pytest.skip("needs localstripe (requirements-dev.txt)")
+        self.port = free_port()
+        self.log = Path(tempfile.mkdtemp(prefix="localstripe-")) / "localstripe.log"
+        with self.log.open("w") as out:
+            self.process = subprocess.Popen(
+                [str(binary), "--port", str(self.port), "--from-scratch"], stdout=out, stderr=subprocess.STDOUT
+            )
+        wait_until_up(self.url + "/v1/events", name="localstripe", log=self.log, process=self.process)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def call(self, method: str, path: str, **form: str) -> dict:
+        import requests
+
+        auth = ("sk_test_localstripe", "")
+        if method == "GET":
+            answer = requests.get(self.url + path, params=form, auth=auth, timeout=10)
+        else:
+            answer = requests.request(method, self.url + path, data=form, auth=auth, timeout=10)
+        body = answer.json() if answer.content else {}
+        if answer.status_code >= 400:
+            return {"error": body.get("error", body), "status": answer.status_code}
+        return body
+
+    def send_webhooks_to(self, url: str) -> None:
+        self.call("POST", "/_config/webhooks/project", url=url, secret=self.webhook_secret)
+
+    def pay(self, intent: str, card: str) -> dict:
+        """The customer's card on the intent, then confirmed, as Stripe.js would."""
+        method = self.call(
+            "POST",
+            "/v1/payment_methods",
+            type="card",
+            **{"card[number]": card, "card[exp_month]": "12", "card[exp_year]": "2035", "card[cvc]": "123"},
+        )
+        self.call("POST", f"/v1/payment_intents/{intent}", payment_method=method["id"])
+        return self.call("POST", f"/v1/payment_intents/{intent}/confirm")
+
+    def authenticate(self, intent: str, client_secret: str, success: bool = True) -> dict:
+        """The customer passes (or fails) 3-D Secure."""
+        return self.call(
+            "POST",
+            f"/v1/payment_intents/{intent}/_authenticate",
+            client_secret=client_secret,
+            success="true" if success else "false",
+        )
+
+    def refunds(self, intent: str) -> list[dict]:
+        return self.call("GET", "/v1/refunds", payment_intent=intent)["data"]
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
 class HTTPReceiver:
     """A real HTTP server on a free port that records every request, as a webhook receiver would.
 

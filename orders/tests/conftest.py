@@ -1,0 +1,3 @@
+from .stripe import localstripe, stripe_on, webhooks
+
+__all__ = ["localstripe", "stripe_on", "webhooks"]
