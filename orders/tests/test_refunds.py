@@ -1,7 +1,6 @@
 """Refunds of orders paid at the box office (the money goes back at the counter:
 no provider is asked), from the admin and by the customer."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -154,4 +153,4 @@ def test_the_receipt_of_a_box_office_payment_says_how_it_was_paid(paid, user):
     (receipt,) = [m for m in mail.outbox if "your tickets" in m.subject]
     assert "Paid 20.00 EUR at the box office (cash)" in receipt.body
     assert receipt.to == [user.email]
-    assert paid.paid_at is not None and paid.expires_at - paid.created_at <= timedelta(minutes=20)
+    assert paid.paid_at is not None
