@@ -52,6 +52,7 @@ import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.payer import Emulator, Payer  # noqa: E402
 from scripts.pgdb import recreate_database  # noqa: E402
 from scripts.servers import ServerDidNotStart, start_gunicorn  # noqa: E402
 from tickets.keys import new_key  # noqa: E402
@@ -73,6 +74,7 @@ SCENARIOS = {
     "book_hot": 32,
     "holds": 32,
     "orders": 32,
+    "order_and_pay": 32,
     "check_in": 32,
     "mixed": 32,
     "premiere_rush": 200,
@@ -81,10 +83,10 @@ BOOKING = {"book_spread", "book_hot", "holds", "mixed", "premiere_rush"}
 # The answers that are not errors: 409 is "seat taken" (or "you already hold
 # seats for this show") where clients compete for seats.
 EXPECTED = {name: {201, 409} if name in BOOKING - {"mixed"} else {200} for name in SCENARIOS}
-EXPECTED.update(mixed={200, 201, 409}, check_in={201}, orders={200, 201, 409})
+EXPECTED.update(mixed={200, 201, 409}, check_in={201}, orders={200, 201, 409}, order_and_pay={200, 201, 409})
 # Scenarios a tree serves only if it has this file: an older revision under
 # --before is measured on the rest.
-NEEDS = {"orders": "orders/urls.py"}
+NEEDS = {"orders": "orders/urls.py", "order_and_pay": "orders/providers.py"}
 # What the plain yardstick (bench/plain) serves.
 PLAIN_SCENARIOS = frozenset({"baseline", "me", "book_spread", "book_hot"})
 # CPU per request of the gunicorn processes, at most this many times the
@@ -298,17 +300,34 @@ def wait_until_idle(master: int, deadline: float = 60.0) -> None:
             return
 
 
+# The Stripe emulator the servers pay through (order_and_pay), when that scenario runs.
+EMULATOR: Emulator | None = None
+
+
 def drive(target: Target, scenario: str, connections: int, seconds: int) -> dict:
     assert target.server is not None
     master = target.server.pid
+    paying = scenario == "order_and_pay"
+    if paying:
+        assert EMULATOR is not None
+        EMULATOR.send_webhooks_to(f"http://127.0.0.1:{target.port}/payments/stripe/webhook/")
     # Unmeasured, a moment of the same requests first: each worker's first
     # request of a kind (connections, lazy imports, caches) is not what the
     # scenario measures, and in a short run it weighs on the CPU per request.
+    payer = Payer(EMULATOR, target.work / f"{scenario}-warm.created") if paying and EMULATOR else None
     _, _, warm_prefix = wrk(target, scenario, 8, WARM_UP_SECONDS, warm=True)
+    if payer:
+        payer.finish()
     target.warm_ups.update(created(warm_prefix))
     wait_until_idle(master)
     server_before, db_before = server_cpu(master), postgres_cpu()
+    # Paying online: the CPU the emulator's webhooks cost the server counts
+    # too, per request of the customer's (hold, order, pay).
+    payer = Payer(EMULATOR, target.work / f"{scenario}.created") if paying and EMULATOR else None
     out, wrk_cpu, prefix = wrk(target, scenario, connections, seconds)
+    paid = payer.finish() if payer else 0
+    if payer:
+        wait_until_idle(master)
     server_used, db_used = server_cpu(master) - server_before, postgres_cpu() - db_before
     requests = out["requests"]
     statuses = {int(status): n for status, n in out["statuses"].items()}
@@ -328,6 +347,7 @@ def drive(target: Target, scenario: str, connections: int, seconds: int) -> dict
         "server_cpu_ms": server_used * per_request,
         "db_cpu_ms": db_used * per_request,
         "wrk_cpu_ms": wrk_cpu * per_request,
+        **({"paid": paid} if paying else {}),
         "_created": created(prefix),
     }
 
@@ -603,10 +623,15 @@ def main() -> int:
             scenarios=PLAIN_SCENARIOS,
         )
     served = [*targets, *([plain] if plain else [])]
+    global EMULATOR
     try:
+        if "order_and_pay" in scenarios:
+            EMULATOR = Emulator(args.port + 10)
         for target in served:
             started = time.monotonic()
             prepare(target, args)
+            if EMULATOR is not None:
+                target.env.update(EMULATOR.env())
             print(f"data set for {target.name or 'this tree'}: {target.counts} in {time.monotonic() - started:.0f}s")
             serve(target, args)
             for warm_up in ("movies", "me"):
@@ -642,6 +667,8 @@ def main() -> int:
             wait_until_idle(target.server.pid)
             target.check = verify(target)
     finally:
+        if EMULATOR is not None:
+            EMULATOR.close()
         for target in served:
             if target.server is not None:
                 target.server.terminate()

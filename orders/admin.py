@@ -5,12 +5,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from accounts.auth import customer
+from accounts.models import User
 from bookings.models import Booking
+from catalog.models import Show
 from core.admin import ReadOnlyAdmin, act_on_each
 from core.exceptions import ServiceError
 
@@ -56,6 +59,36 @@ class RefundForm(forms.Form):
         field.choices = seats
 
 
+class SaleForm(forms.Form):
+    show = forms.ModelChoiceField(queryset=Show.objects.none(), help_text="Upcoming shows.")
+    seats = forms.CharField(help_text="Seat labels, separated by commas or spaces: F7, F8.")
+    method = forms.ChoiceField(choices=Payment.Method.choices)
+    customer = forms.EmailField(
+        required=False, help_text="A customer's account e-mail, to send them the receipt; empty for a walk-in."
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        field = self.fields["show"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Show.objects.filter(date_time__gt=timezone.now()).select_related("movie", "screen")
+
+    def clean_seats(self) -> list[str]:
+        labels = [label for label in self.cleaned_data["seats"].replace(",", " ").split() if label]
+        if not labels:
+            raise forms.ValidationError("Name at least one seat.")
+        return labels
+
+    def clean_customer(self) -> User | None:
+        address = self.cleaned_data["customer"]
+        if not address:
+            return None
+        found = User.objects.filter(email__iexact=address).first()
+        if found is None:
+            raise forms.ValidationError("No customer has this address.")
+        return found
+
+
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
     """Money given back; a failed refund was refused by the provider and must be settled by hand."""
@@ -75,6 +108,43 @@ class OrderAdmin(ReadOnlyAdmin):
     search_fields = ["user__username", "user__email", "=reference"]
     inlines = [PaymentInline]
     actions = ["paid_in_cash", "paid_by_card", "refund_in_full", "refund_seats"]
+    change_list_template = "admin/orders/order/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        sale = path("sell/", self.admin_site.admin_view(self.sell), name="orders_order_sell")
+        return [sale, *super().get_urls()]
+
+    def sell(self, request: HttpRequest) -> HttpResponse:
+        """A walk-in sale at the counter (orders.services.box_office_sale)."""
+        form = SaleForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                paid = services.box_office_sale(
+                    show_id=data["show"].pk,
+                    seat_labels=data["seats"],
+                    method=data["method"],
+                    by=customer(request),
+                    customer=data["customer"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                seats = ", ".join(b.seat_label for b in paid.sale.bookings)
+                self.message_user(
+                    request,
+                    f"Sold {seats} for {paid.payment.amount} {paid.payment.currency} ({paid.payment.method}): "
+                    f"order {paid.order.pk}.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:orders_order_change", args=[paid.order.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Sell at the box office",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/orders/order/sell.html", context)
 
     @admin.display(description="status")
     def state(self, order: Order) -> str:

@@ -26,6 +26,7 @@ from bookings.services import (
     Sale,
     hold_book,
     hold_change,
+    hold_create,
     hold_extension,
     hold_free,
     hold_lengthen,
@@ -513,6 +514,20 @@ def _order_paid_by(intent: Intent) -> Order | None:
     if order is None and intent.order_id is not None:  # an intent the order lost a race with, paid anyway
         order = Order.objects.filter(pk=intent.order_id).select_related("user").first()
     return order
+
+
+def box_office_sale(
+    *, show_id: int, seat_labels: list[str], method: str, by: User, customer: User | None = None
+) -> Paid:
+    """A walk-in sale at the counter: the seats held, ordered and paid in one
+    transaction, so either the customer leaves with tickets or nothing is
+    recorded. Sold to ``customer`` (whose receipt then goes to them) or, for
+    an anonymous walk-in, to the staff member selling."""
+    buyer = customer or by
+    with transaction.atomic():
+        hold = hold_create(user=buyer, show_id=show_id, seat_labels=seat_labels, seats_field="seats")
+        order = order_create(user=buyer, hold_id=hold.pk)
+        return order_pay_at_box_office(order_id=order.pk, method=method, by=by)
 
 
 def refuse_release_of_ordered_hold(hold: Hold) -> None:

@@ -131,6 +131,22 @@ local requests = {
    end,
 }
 
+-- Paying online, as one customer per thread: hold a seat, order the hold,
+-- ask to pay (the service makes the Stripe PaymentIntent); the intent's id is
+-- written to <out prefix>.<thread>.pay, where bench/run.py's payer confirms
+-- it at the Stripe emulator as Stripe.js would, and the emulator's webhook
+-- then books the seat. Then the next seat.
+local to_order, to_pay = {}, {}
+local paying
+local function hold_order_pay()
+   local order = table.remove(to_pay)
+   if order then return post("/orders/" .. order .. "/pay/", "{}", holder) end
+   local hold = table.remove(to_order)
+   if hold then return post("/orders/", '{"hold": ' .. hold .. '}', holder) end
+   return post("/shows/" .. any(shows) .. "/holds/", '{"seat_number": ' .. math.random(tonumber(params.spread_seats)) .. '}', holder)
+end
+requests.order_and_pay = hold_order_pay
+
 -- The mixed scenario: mostly public catalog and seat-map reads, some
 -- my-bookings, some bookings and holds (weights out of 100).
 local mix = {
@@ -172,6 +188,10 @@ function init(args)
    -- wrk never closes a thread's script: write each line out as it is made.
    created:setvbuf("line")
    sent:setvbuf("line")
+   if scenario == "order_and_pay" then
+      paying = io.open(args[3] .. "." .. thread_id .. ".pay", "w")
+      paying:setvbuf("line")
+   end
    run_id = args[5]
    warm = args[6] == "warm"
    if requests[scenario] == nil then error("unknown scenario " .. scenario) end
@@ -180,6 +200,17 @@ end
 
 function response(status, headers, body)
    statuses[status] = (statuses[status] or 0) + 1
+   if scenario == "order_and_pay" then
+      if status == 201 and body and body:find('"paid_at"', 1, true) then
+         table.insert(to_pay, body:match('^{"id":%s*(%d+)'))
+      elseif status == 201 and body then
+         table.insert(to_order, body:match('^{"id":%s*(%d+)'))
+      elseif status == 200 and body then
+         local intent = body:match('"payment_intent":%s*"([%w_]+)"')
+         if intent then paying:write(intent, "\n") end
+      end
+      return
+   end
    if status == 201 and body then
       -- An order: cancel it next. A hold: confirm it (or order it) next. A
       -- booking or a confirmed hold: remember it.

@@ -154,3 +154,32 @@ def test_the_receipt_of_a_box_office_payment_says_how_it_was_paid(paid, user):
     assert "Paid 20.00 EUR at the box office (cash)" in receipt.body
     assert receipt.to == [user.email]
     assert paid.paid_at is not None
+
+
+def test_a_walk_in_is_sold_seats_at_the_counter_in_one_step(admin_client_factory, show, staff_user, user):
+    admin = admin_client_factory(staff_user)
+    assert admin.get("/admin/orders/order/sell/").status_code == 200
+
+    answer = admin.post(
+        "/admin/orders/order/sell/",
+        {"show": show.pk, "seats": "A1, A2", "method": "card", "customer": user.email},
+        follow=True,
+    )
+
+    assert "Sold A1, A2 for 20.00 EUR (card)" in answer.content.decode()
+    order = Order.objects.get()
+    assert (order.user, order.status, order.payments.get().taken_by) == (user, "paid", staff_user)
+    assert booked(show) == [1, 2]
+
+
+def test_a_walk_in_sale_of_a_taken_seat_records_nothing(admin_client_factory, other_client, show, staff_user):
+    assert other_client.post(f"/shows/{show.id}/book/", {"seat_numbers": [2]}, format="json").status_code == 201
+    admin = admin_client_factory(staff_user)
+
+    answer = admin.post("/admin/orders/order/sell/", {"show": show.pk, "seats": "A1 A2", "method": "cash"})
+
+    assert answer.status_code == 200
+    assert "Seat 2 is already booked." in answer.content.decode()
+    assert not Order.objects.exists()
+    assert not Hold.objects.exists()
+    assert booked(show) == [2]
