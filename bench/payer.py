@@ -58,7 +58,8 @@ class Payer:
     def __init__(self, emulator: Emulator, prefix: Path) -> None:
         self.emulator, self.prefix = emulator, prefix
         self.session = requests.Session()
-        self.session.auth = ("pk_test_bench", "")
+        # Stripe.js would use the publishable key; localstripe takes only the secret one.
+        self.session.auth = ("sk_test_bench", "")
         self.paid = 0
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -69,8 +70,8 @@ class Payer:
         card = {"card[number]": CARD, "card[exp_month]": "12", "card[exp_year]": "2035", "card[cvc]": "123"}
         method = self.session.post(f"{url}/v1/payment_methods", data={"type": "card", **card}, timeout=10).json()
         self.session.post(f"{url}/v1/payment_intents/{intent}", data={"payment_method": method["id"]}, timeout=10)
-        self.session.post(f"{url}/v1/payment_intents/{intent}/confirm", timeout=10)
-        self.paid += 1
+        confirmed = self.session.post(f"{url}/v1/payment_intents/{intent}/confirm", timeout=10).json()
+        self.paid += confirmed.get("status") == "succeeded"
 
     def _run(self) -> None:
         offsets: dict[Path, int] = {}
