@@ -440,8 +440,6 @@ def refund_record(
         message_enqueue(
             kind=REFUND, key=f"{REFUND}:{refund.pk}", recipient=payment.provider, data={"refund": refund.pk}
         )
-    elif reason in (Refund.Reason.LATE, Refund.Reason.ALREADY_SETTLED):
-        _tell_of_refund(payment.order, now)
     after_commit(lambda: log_event("refund_recorded", refund_id=refund.pk, payment_id=payment.pk, amount=str(amount)))
     return refund
 

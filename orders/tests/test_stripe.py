@@ -2,6 +2,8 @@
 test session starts on a free port), with its signed webhooks delivered as
 Stripe would deliver them: on time, twice, late, out of order, or never."""
 
+import hashlib
+import hmac
 import threading
 import time
 from datetime import timedelta
@@ -11,10 +13,11 @@ import pytest
 from django.core import mail
 
 from bookings.models import Booking, Hold
-from core.tests.realservers import StallingProxy, free_port
+from core.tests.realservers import LocalStripe, StallingProxy, free_port
 from orders import services
 from orders.models import Order, Payment, Refund
 from orders.providers import STRIPE
+from orders.tasks import reconcile
 from tickets.exceptions import TicketCancelled
 from tickets.services import check_in_create
 
@@ -381,3 +384,65 @@ def test_the_hold_is_extended_for_the_payment_but_an_unpaid_order_still_expires(
     assert auth_client.get(f"/orders/{order['id']}/").json()["status"] == "expired"
     assert auth_client.post(f"/orders/{order['id']}/pay/").status_code == 409
     assert Order.objects.get().expires_at - Order.objects.get().created_at == timedelta(minutes=16)
+
+
+def test_an_expired_orders_intent_is_cancelled_at_stripe_so_it_can_not_be_paid_later(
+    auth_client, show, stripe_on, settings, clock
+):
+    order = ordered(auth_client, show)
+    intent = checkout(auth_client, order)["payment_intent"]
+    clock.advance(minutes=30)
+    settings.PAYMENT_RECONCILE_AFTER_MINUTES = 0
+
+    reconcile()
+
+    assert stripe_on.call("GET", f"/v1/payment_intents/{intent}")["status"] == "canceled"
+    body = auth_client.get(f"/orders/{order['id']}/").json()
+    assert (body["status"], body["payment_status"]) == ("expired", "canceled")
+
+
+def test_an_order_paid_at_the_box_office_and_online_keeps_one_payment_and_refunds_the_other(
+    auth_client, show, stripe_on, webhooks, staff_user
+):
+    order = ordered(auth_client, show)
+    intent = checkout(auth_client, order)["payment_intent"]
+    services.order_pay_at_box_office(order_id=order["id"], method="cash", by=staff_user)
+    stripe_on.pay(intent, CARD_OK)
+
+    deliver(auth_client, webhooks.wait("payment_intent.succeeded", intent))
+
+    assert Order.objects.get().status == "paid"
+    refund = Refund.objects.get()
+    assert (refund.reason, refund.status, refund.payment.provider) == ("already_settled", "succeeded", "stripe")
+    assert [r["amount"] for r in stripe_on.refunds(intent)] == [2000]
+    assert money_is_never_lost() == {"payments": 2, "booked": 1, "refunded_in_full": 1}
+
+
+def test_a_refund_stripe_refuses_is_marked_failed_for_staff(auth_client, show, stripe_on, webhooks, staff_user):
+    order, _ = paid_order(auth_client, show, stripe_on, webhooks)
+    Payment.objects.update(provider_ref="pi_unknown_to_stripe")
+
+    services.order_refund(order_id=order["id"], by=staff_user)
+
+    refund = Refund.objects.get()
+    assert refund.status == "failed"
+    assert "refused" in refund.failure
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b'{"id": "evt_1"}', b'{"id": "evt_2", "type": "payment_intent.succeeded", "data": 3}'],
+)
+def test_a_signed_body_that_is_not_a_stripe_event_is_refused(api_client, stripe_on, body):
+    stamp = int(time.time())
+    signature = hmac.new(LocalStripe.webhook_secret.encode(), b"%d.%s" % (stamp, body), hashlib.sha256).hexdigest()
+
+    answer = api_client.post(
+        "/payments/stripe/webhook/",
+        data=body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=f"t={stamp},v1={signature}",
+    )
+
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "bad_signature"
