@@ -5,12 +5,15 @@ import pytest
 
 from bookings.exceptions import SeatTaken
 from bookings.models import Booking, Hold
+from catalog.tests.factories import make_show
 from orders import services
 from orders.exceptions import OrderNotPending
 from orders.models import Order, Payment
 from outbox.models import Message
 
 pytestmark = pytest.mark.django_db
+
+QUERIES = 4
 
 
 def hold(client, show, seats=(1, 2)):
@@ -267,3 +270,19 @@ def test_where_payment_is_required_seats_are_sold_only_through_orders(auth_clien
     made = order(auth_client, held["id"]).json()
     services.order_pay_at_box_office(order_id=made["id"], method="card", by=staff_user)
     assert occupants(show) == [(1, "booked"), (2, "booked")]
+
+
+def test_a_page_of_my_orders_costs_the_same_queries_for_one_order_or_many(
+    auth_client, movie, staff_user, django_assert_num_queries
+):
+    made = order(auth_client, hold(auth_client, make_show(movie))["id"]).json()
+    services.order_pay_at_box_office(order_id=made["id"], method="cash", by=staff_user)
+    # The user, the page's count, its orders with their shows, and their payments.
+    with django_assert_num_queries(QUERIES):
+        assert auth_client.get("/my-orders/").status_code == 200
+
+    for _ in range(4):
+        order(auth_client, hold(auth_client, make_show(movie))["id"])
+
+    with django_assert_num_queries(QUERIES):
+        assert len(auth_client.get("/my-orders/").json()["results"]) == 5
