@@ -24,6 +24,21 @@ from catalog.models import Movie, Screen, Show
 SLOTS = [time(10, 0), time(13, 0), time(16, 0), time(19, 0), time(22, 0)]  # 3 h apart: movies are <= 150 min
 
 
+def _ticket_types_and_a_code(screens: list[Screen]) -> None:
+    """What the priced_orders scenario orders: a child ticket in the programme's
+    screens and a promo code without a limit, where the tree under test has them."""
+    try:
+        from catalog.models import TicketType
+        from pricing.models import PromoCode
+    except ImportError:
+        return
+    TicketType.objects.get_or_create(code="child", defaults={"name": "Child"})
+    Screen.objects.filter(pk__in=[screen.pk for screen in screens]).update(
+        ticket_prices={"child": {"standard": "7.00"}}
+    )
+    PromoCode.objects.create(code="BENCH10", kind="percent", value=Decimal("10"))
+
+
 @transaction.atomic
 def build(
     *, movies: int = 200, shows: int = 2000, users: int = 500, bookings: int = 50_000, hot_shows: int = 4, seed: int = 1
@@ -84,6 +99,7 @@ def build(
                 )
             )
     Booking.objects.bulk_create(rows, batch_size=5000)
+    _ticket_types_and_a_code(screens)
     seat_show = next(show for show in programme if show.screen_id == screens[0].pk)
     return {
         "users": [user.pk for user in people],

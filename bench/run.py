@@ -74,6 +74,7 @@ SCENARIOS = {
     "book_hot": 32,
     "holds": 32,
     "orders": 32,
+    "priced_orders": 32,
     "order_and_pay": 32,
     "check_in": 32,
     "mixed": 32,
@@ -83,10 +84,16 @@ BOOKING = {"book_spread", "book_hot", "holds", "mixed", "premiere_rush"}
 # The answers that are not errors: 409 is "seat taken" (or "you already hold
 # seats for this show") where clients compete for seats.
 EXPECTED = {name: {201, 409} if name in BOOKING - {"mixed"} else {200} for name in SCENARIOS}
-EXPECTED.update(mixed={200, 201, 409}, check_in={201}, orders={200, 201, 409}, order_and_pay={200, 201, 409})
+EXPECTED.update(
+    mixed={200, 201, 409},
+    check_in={201},
+    orders={200, 201, 409},
+    priced_orders={200, 201, 409},
+    order_and_pay={200, 201, 409},
+)
 # Scenarios a tree serves only if it has this file: an older revision under
 # --before is measured on the rest.
-NEEDS = {"orders": "orders/urls.py", "order_and_pay": "orders/providers.py"}
+NEEDS = {"orders": "orders/urls.py", "priced_orders": "pricing/quote.py", "order_and_pay": "orders/providers.py"}
 # What the plain yardstick (bench/plain) serves.
 PLAIN_SCENARIOS = frozenset({"baseline", "me", "book_spread", "book_hot"})
 # CPU per request of the gunicorn processes, at most this many times the

@@ -18,6 +18,7 @@ class BookingBody(TypedDict):
     show_date_time: str
     screen_name: str
     seat_label: str
+    ticket_type: str
     price: str
     currency: str
     reference: str

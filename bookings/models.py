@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from catalog.models import Show
+from catalog.models import Show, TicketType, default_ticket_type
 
 from .codes import new_ticket_code
 
@@ -66,8 +66,14 @@ class Booking(models.Model):
     # What the ticket says, fixed at sale: later price or layout changes of the
     # show do not touch bookings already made.
     seat_label = models.CharField(max_length=8)
-    price = models.DecimalField(max_digits=8, decimal_places=2)
+    price = models.DecimalField(max_digits=8, decimal_places=2, help_text="What the seat cost, after any discount.")
     currency = models.CharField(max_length=3)
+    # Who the ticket is for (the door checks it), and what a promo code took
+    # off its list price (price + discount), so reports can sum both.
+    ticket_type = models.ForeignKey(
+        TicketType, on_delete=models.PROTECT, default=default_ticket_type, related_name="+", db_constraint=True
+    )
+    discount = models.DecimalField(max_digits=8, decimal_places=2, default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # Held rows: their hold, and its expiry copied here so that availability
@@ -113,6 +119,9 @@ class Booking(models.Model):
                 name=ONE_OCCUPANT_PER_SEAT,
             ),
             models.CheckConstraint(condition=models.Q(seat_number__gte=1), name="bookings_seat_number_positive"),
+            models.CheckConstraint(
+                condition=models.Q(discount__gte=0, price__gte=0), name="bookings_price_and_discount_not_negative"
+            ),
             models.CheckConstraint(condition=models.Q(status__in=BookingStatus.values), name="bookings_status_valid"),
             models.CheckConstraint(
                 condition=~models.Q(status=BookingStatus.HELD) | models.Q(held_until__isnull=False, hold__isnull=False),
@@ -167,7 +176,9 @@ class Hold(models.Model):
     show = models.ForeignKey(Show, on_delete=models.PROTECT, related_name="holds")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     # [{"seat_number": 7, "label": "A7", "price": "12.50"}]: the seats still on
-    # hold (booking one directly takes it off) at the price quoted.
+    # hold (booking one directly takes it off) at the price quoted. An order
+    # of the hold adds each seat's "ticket_type" and "discount" and sets its
+    # price to the order's (orders.services.order_create).
     seats = models.JSONField()
     reference = models.UUIDField(default=uuid.uuid4, editable=False, help_text="The purchase it becomes.")
     created_at = models.DateTimeField(default=timezone.now)

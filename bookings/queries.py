@@ -117,7 +117,18 @@ _SHOW_MOVIE_SCREEN = {"show": Show, "show__movie": Movie, "show__screen": Screen
 # What a booking's answer reads (BookingSerializer) of the booking ("") and of
 # its show, movie and screen.
 SHOWN = {
-    "": ["show", "seat_number", "status", "created_at", "cancelled_at", "seat_label", "price", "currency", "reference"],
+    "": [
+        "show",
+        "seat_number",
+        "status",
+        "created_at",
+        "cancelled_at",
+        "seat_label",
+        "ticket_type",
+        "price",
+        "currency",
+        "reference",
+    ],
     "show": ["date_time", "movie", "screen"],
     "show__movie": ["title"],
     "show__screen": ["name"],

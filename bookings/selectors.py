@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import Show
+from catalog.serializers import type_prices
 
 from .models import Booking
 
@@ -53,5 +54,6 @@ def seat_map(*, show_id: int, user: User | None = None) -> dict[str, Any]:
         "booked": sorted(n for n, (status, _) in occupied.items() if status == Booking.Status.BOOKED),
         "held": sorted(n for n, (status, _) in occupied.items() if status == Booking.Status.HELD),
         "currency": settings.CURRENCY,
+        "ticket_types": type_prices(show),
         "layout": rows,
     }

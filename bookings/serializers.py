@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.layouts import normalize_label
+from catalog.serializers import TypePricesSerializer
 from core.answers import Answer, answer_now
 from core.fields import iso_datetime
 
@@ -116,6 +117,11 @@ class BookingSerializer(Answer, serializers.ModelSerializer[Booking]):
     movie_title = serializers.CharField(source="show.movie.title", read_only=True)
     show_date_time = serializers.DateTimeField(source="show.date_time", read_only=True)
     screen_name = serializers.CharField(source="show.screen.name", read_only=True)
+    ticket_type = serializers.CharField(
+        source="ticket_type_id",
+        read_only=True,
+        help_text="Who the ticket is for (GET /ticket-types/): the door checks it.",
+    )
 
     class Meta:
         model = Booking
@@ -130,6 +136,7 @@ class BookingSerializer(Answer, serializers.ModelSerializer[Booking]):
             "show_date_time",
             "screen_name",
             "seat_label",
+            "ticket_type",
             "price",
             "currency",
             "reference",
@@ -161,6 +168,7 @@ class BookingSerializer(Answer, serializers.ModelSerializer[Booking]):
             "show_date_time": iso_datetime(show.date_time, zone),
             "screen_name": show.screen.name,
             "seat_label": booking.seat_label,
+            "ticket_type": str(booking.ticket_type_id),
             "price": _PRICE.to_representation(booking.price),
             "currency": booking.currency,
             "reference": str(booking.reference),
@@ -243,6 +251,9 @@ class SeatMapSerializer(serializers.Serializer[Any]):
     booked = serializers.ListField(child=serializers.IntegerField())
     held = serializers.ListField(child=serializers.IntegerField(), help_text="Seats on hold: not bookable now.")
     currency = serializers.CharField()
+    ticket_types = TypePricesSerializer(
+        many=True, help_text="The ticket types sold for this show (the default first), with their prices by tier."
+    )
     layout = SeatRowSerializer(many=True, help_text="Rows front to back, each with its places in order.")
 
 
@@ -251,13 +262,16 @@ class ReportRowSerializer(serializers.Serializer[Any]):
 
     seats_sold = serializers.IntegerField()
     occupancy = serializers.SerializerMethodField(help_text="Seats sold as a percentage of capacity.")
-    revenue = serializers.DecimalField(max_digits=12, decimal_places=2)
+    revenue = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="What the seats sold for.")
+    discounts = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="What promo codes took off those seats' list prices."
+    )
     currency = serializers.SerializerMethodField()
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         # The row's own fields (who it is about, capacity) first, then the sales.
         fields = super().get_fields()
-        shared = ["seats_sold", "occupancy", "revenue", "currency"]
+        shared = ["seats_sold", "occupancy", "revenue", "discounts", "currency"]
         return {name: fields[name] for name in [*(n for n in fields if n not in shared), *shared]}
 
     def get_occupancy(self, row: Any) -> float:
@@ -282,6 +296,20 @@ class MovieReportSerializer(ReportRowSerializer):
     title = serializers.CharField()
     shows = serializers.IntegerField(source="shows_count")
     capacity = serializers.IntegerField(help_text="Seats of all its shows.")
+
+
+class TicketTypeReportSerializer(serializers.Serializer[Any]):
+    """Seats sold of one ticket type: what they sold for, and the discounts given."""
+
+    ticket_type = serializers.CharField()
+    name = serializers.CharField(source="ticket_type__name")
+    seats_sold = serializers.IntegerField()
+    revenue = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="What the seats sold for.")
+    discounts = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="What promo codes took off.")
+    currency = serializers.SerializerMethodField()
+
+    def get_currency(self, row: Any) -> str:
+        return settings.CURRENCY
 
 
 class HoldCreateSerializer(BookingCreateSerializer):

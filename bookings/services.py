@@ -615,12 +615,12 @@ def hold_book(hold: Hold, *, user: User, now: datetime, receipt: dict[str, str] 
     taken = sorted(row.seat_number for row in occupied if row.hold_id != hold.pk)
     if taken:
         raise SeatTaken(taken)
-    # Rows an expiry removed come back at the price quoted with the hold.
+    # Rows an expiry removed come back at the price (and ticket type) quoted with the hold.
     kept = {row.seat_number for row in mine}
-    quoted = {seat["seat_number"]: seat["price"] for seat in hold.seats}
+    quoted = {seat["seat_number"]: seat for seat in hold.seats}
     added = insert(
         [
-            _new_row(user=user, show=show, seat=seat, price=Decimal(quoted[seat.number]), reference=hold.reference)
+            _new_row(user=user, show=show, seat=seat, reference=hold.reference, **_as_quoted(quoted[seat.number]))
             for seat in _existing_seats(plan, [number for number in numbers if number not in kept])
         ]
     )
@@ -632,6 +632,33 @@ def hold_book(hold: Hold, *, user: User, now: datetime, receipt: dict[str, str] 
     _tell_of_sale("hold.confirmed", bookings, show, hold=hold.pk, **event)
     after_commit(lambda: log_event("hold_confirmed", hold_id=hold.pk, user_id=user.pk, show_id=show.pk, seats=numbers))
     return Sale(bookings, email_queued)
+
+
+def _as_quoted(seat: dict[str, Any]) -> dict[str, Any]:
+    """A held seat's row fields as its hold quotes them (hold_reprice)."""
+    return {
+        "price": Decimal(seat["price"]),
+        "ticket_type_id": seat.get("ticket_type", settings.DEFAULT_TICKET_TYPE),
+        "discount": Decimal(seat.get("discount", "0")),
+    }
+
+
+def hold_reprice(hold: Hold, seats: Sequence[dict[str, Any]]) -> None:
+    """Give the locked hold's seats (hold_change) the ticket types, discounts and
+    prices of its order: ``seats`` by seat_number, each with "ticket_type",
+    "discount" and "price". The held rows take them now, so that booking them
+    later (hold_book) sells each seat as ordered."""
+    by_number = {seat["seat_number"]: seat for seat in seats}
+    hold.seats = [
+        {**seat, **{key: by_number[seat["seat_number"]][key] for key in ("ticket_type", "discount", "price")}}
+        for seat in hold.seats
+    ]
+    hold.save(update_fields=["seats"])
+    rows = list(hold.rows.filter(status=Booking.Status.HELD))
+    for row in rows:
+        for name, value in _as_quoted(by_number[row.seat_number]).items():
+            setattr(row, name, value)
+    Booking.objects.bulk_update(rows, ["price", "ticket_type", "discount"])
 
 
 def _refuse_unpaid() -> None:

@@ -10,5 +10,6 @@ router.register("bookings", views.BookingViewSet, basename="booking")
 router.register("holds", views.HoldViewSet, basename="hold")
 router.register("reports/shows", views.ShowReportViewSet, basename="report-show")
 router.register("reports/movies", views.MovieReportViewSet, basename="report-movie")
+router.register("reports/ticket-types", views.TicketTypeReportViewSet, basename="report-ticket-type")
 
 urlpatterns = router.urls

@@ -41,6 +41,7 @@ from .serializers import (
     PurchaseSerializer,
     SeatMapSerializer,
     ShowReportSerializer,
+    TicketTypeReportSerializer,
 )
 from .throttling import BookingThrottle
 
@@ -283,3 +284,15 @@ class ShowReportViewSet(ReportViewSet):
 class MovieReportViewSet(ReportViewSet):
     serializer_class = MovieReportSerializer
     report = staticmethod(reports.movie_report)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Seats sold, revenue and discounts given per ticket type (staff)",
+        responses={200: TicketTypeReportSerializer(many=True), 400: ERROR_400, 401: ERROR_401, 403: ERROR_403},
+        tags=["reports"],
+    )
+)
+class TicketTypeReportViewSet(ReportViewSet):
+    serializer_class = TicketTypeReportSerializer
+    report = staticmethod(reports.ticket_type_report)

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminSplitDateTime
@@ -20,11 +21,12 @@ from core.admin import StaffAdmin
 from core.exceptions import ServiceError
 
 from . import services
-from .layouts import STANDARD
-from .models import Genre, Movie, Screen, Show
+from .layouts import STANDARD, SeatPlan
+from .models import Genre, Movie, Screen, Show, TicketType
 from .selectors import occupied_seat_count, sold_filter
 
 SHOW_FIELDS = ["movie", "screen", "date_time", "price", "tier_prices"]
+SAVED_FIELDS = [*SHOW_FIELDS, "ticket_prices"]
 
 
 @contextmanager
@@ -80,6 +82,62 @@ class ShowAdminForm(forms.ModelForm[Show]):
         return cleaned
 
 
+class PriceGrid:
+    """A grid of prices by ticket type (rows) and seat tier (columns) on an admin
+    page, written to a ``ticket_prices`` object (catalog.services.clean_ticket_prices).
+    On a show, an empty cell takes the screen's price and "not sold" withholds
+    the type; on a screen, an empty cell means the type is not sold there."""
+
+    def __init__(self, form: forms.BaseForm, *, tiers: list[str], current: dict[str, Any], of_show: bool) -> None:
+        self.form, self.of_show = form, of_show
+        self.types = list(TicketType.objects.exclude(code=settings.DEFAULT_TICKET_TYPE))
+        self.tiers = tiers
+        self.rows: list[tuple[str, ...]] = []
+        for kind in self.types:
+            cells = current.get(kind.code) or {}
+            row = []
+            for tier in tiers:
+                name = f"grid_{kind.code}_{tier}"
+                form.fields[name] = forms.DecimalField(
+                    label=f"{kind.name}, {tier}",
+                    required=False,
+                    min_value=0,
+                    max_digits=8,
+                    decimal_places=2,
+                    initial=cells.get(tier),
+                )
+                row.append(name)
+            if of_show:
+                name = f"grid_{kind.code}_off"
+                form.fields[name] = forms.BooleanField(
+                    label=f"{kind.name}: not sold",
+                    required=False,
+                    initial=kind.code in current and current[kind.code] is None,
+                )
+                row.append(name)
+            self.rows.append(tuple(row))
+
+    def cleaned(self) -> dict[str, Any]:
+        data = self.form.cleaned_data
+        grid: dict[str, Any] = {}
+        for kind in self.types:
+            if self.of_show and data.get(f"grid_{kind.code}_off"):
+                grid[kind.code] = None
+                continue
+            cells = {
+                tier: str(data[f"grid_{kind.code}_{tier}"])
+                for tier in self.tiers
+                if data.get(f"grid_{kind.code}_{tier}") is not None
+            }
+            if cells:
+                grid[kind.code] = cells
+        return grid
+
+    @staticmethod
+    def fieldset(rows: list[tuple[str, ...]], what: str) -> tuple[str, dict[str, Any]]:
+        return ("Prices by ticket type", {"fields": rows, "description": what})
+
+
 class ShowPricesForm(ShowAdminForm):
     """A show's page: one price field per tier of its screen's layout instead of JSON.
 
@@ -112,9 +170,14 @@ class ShowPricesForm(ShowAdminForm):
                 help_text="Empty: the price above." + ("" if self.instance.pk else " Only for screens with this tier."),
             )
             self.tier_fields[tier] = name
+        tiers = sorted(self.instance.screen.plan.tiers) if self.instance.pk else [STANDARD, *self.tiers_of(None)]
+        self.grid = PriceGrid(
+            self, tiers=tiers, current=self.instance.ticket_prices if self.instance.pk else {}, of_show=True
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = self.cleaned_data
+        cleaned["ticket_prices"] = self.grid.cleaned()
         prices = {tier: cleaned[name] for tier, name in self.tier_fields.items() if cleaned.get(name) is not None}
         screen = cleaned.get("screen")
         if screen is not None:
@@ -122,6 +185,13 @@ class ShowPricesForm(ShowAdminForm):
                 self.add_error(self.tier_fields[tier], f"{screen.name} has no {tier} seats; leave this empty.")
                 del prices[tier]
         cleaned["tier_prices"] = {tier: str(price) for tier, price in prices.items()}
+        if screen is not None:
+            try:
+                cleaned["ticket_prices"] = services.clean_ticket_prices(
+                    tiers=screen.plan.tiers, ticket_prices=cleaned["ticket_prices"], of_show=True
+                )
+            except ValidationError as exc:
+                self.add_error(None, exc.messages)
         try:
             return super().clean()
         except ValidationError as exc:  # the scheduling rules name tier_prices, which this form shows as fields
@@ -133,6 +203,24 @@ class ScreenAdminForm(forms.ModelForm[Screen]):
         model = Screen
         fields = ["name", "layout"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tiers = sorted(self.instance.plan.tiers) if self.instance.pk else [STANDARD]
+        self.grid = PriceGrid(
+            self, tiers=tiers, current=self.instance.ticket_prices if self.instance.pk else {}, of_show=False
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        tiers = SeatPlan(cleaned["layout"], validate=False).tiers if cleaned.get("layout") else {STANDARD}
+        try:
+            cleaned["ticket_prices"] = services.clean_ticket_prices(
+                tiers=tiers, ticket_prices=self.grid.cleaned(), of_show=False
+            )
+        except ValidationError as exc:  # a price for a tier the new layout lacks, for one
+            raise ValidationError(exc.messages) from exc
+        return cleaned
+
     def clean_layout(self) -> list[dict[str, Any]]:
         with refusals_as_form_errors():
             return services.screen_check_layout(screen=self.instance, layout=self.cleaned_data["layout"])
@@ -140,7 +228,7 @@ class ScreenAdminForm(forms.ModelForm[Screen]):
 
 def save_show(form: forms.ModelForm[Show], movie: Movie | None = None) -> Show:
     """Save an admin show form through the services, under the screen's lock."""
-    data = {name: form.cleaned_data[name] for name in SHOW_FIELDS if name in form.cleaned_data}
+    data = {name: form.cleaned_data[name] for name in SAVED_FIELDS if name in form.cleaned_data}
     if movie is not None:
         data["movie"] = movie
     if form.instance.pk:
@@ -200,13 +288,47 @@ class MovieAdmin(StaffAdmin):
         return None
 
 
+@admin.register(TicketType)
+class TicketTypeAdmin(StaffAdmin):
+    """Who tickets are for. Types are never deleted once sold (tickets name them); to stop
+    selling one, take its prices off the screens and shows."""
+
+    list_display = ["name", "code", "note", "position"]
+    list_editable = ["position"]
+    ordering = ["position", "code"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: TicketType | None = None) -> list[str]:
+        return ["code"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: TicketType | None = None) -> bool:
+        return obj is None or obj.code != settings.DEFAULT_TICKET_TYPE
+
+
 @admin.register(Screen)
 class ScreenAdmin(StaffAdmin):
     form = ScreenAdminForm
     list_display = ["name", "capacity"]
     search_fields = ["name"]
     readonly_fields = ["capacity", "drawing"]
-    fields = ["name", "drawing", "layout", "capacity"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Screen | None = None) -> Any:
+        tiers = sorted(obj.plan.tiers) if obj is not None and obj.pk else [STANDARD]
+        rows = [
+            tuple(f"grid_{kind.code}_{tier}" for tier in tiers)
+            for kind in TicketType.objects.exclude(code=settings.DEFAULT_TICKET_TYPE)
+        ]
+        return [
+            (None, {"fields": ["name", "drawing", "layout", "capacity"]}),
+            PriceGrid.fieldset(
+                rows,
+                "The default prices of the other ticket types for this screen's shows (a show can change them). "
+                "The default type is priced by each show. Empty: not sold for that tier.",
+            ),
+        ]
+
+    def get_form(self, request: HttpRequest, obj: Screen | None = None, change: bool = False, **kwargs: Any) -> Any:
+        kwargs["fields"] = ["name", "layout"]
+        return super().get_form(request, obj, change=change, **kwargs)
 
     class Media:
         css = {"all": ["catalog/admin/seat_grid.css"]}
@@ -236,7 +358,12 @@ class ScreenAdmin(StaffAdmin):
         return format_html('{}{}<div id="layout-preview" aria-live="polite"></div>', frozen, editor)
 
     def save_model(self, request: HttpRequest, obj: Screen, form: Any, change: bool) -> None:
-        saved = services.screen_save(screen=obj if change else Screen(), name=obj.name, layout=obj.layout)
+        saved = services.screen_save(
+            screen=obj if change else Screen(),
+            name=obj.name,
+            layout=obj.layout,
+            ticket_prices=form.cleaned_data.get("ticket_prices", {}),
+        )
         obj.pk, obj.capacity = saved.pk, saved.capacity
 
 
@@ -267,15 +394,29 @@ class ShowAdmin(StaffAdmin):
         return shows.annotate(booked=occupied_seat_count(), sold=Sum("bookings__price", filter=sold_filter()))
 
     def get_form(self, request: HttpRequest, obj: Show | None = None, change: bool = False, **kwargs: Any) -> Any:
-        # The model's fields only: the tier price fields (get_fields) are the form's own.
-        if kwargs.get("fields") is not None:
-            kwargs["fields"] = [name for name in kwargs["fields"] if not name.startswith("price_")]
+        # The model's fields only: the price fields (get_fieldsets) are the form's own.
+        kwargs["fields"] = [name for name in SHOW_FIELDS if name != "tier_prices"]
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fields(self, request: HttpRequest, obj: Show | None = None) -> list[Any]:
-        fields = list(super().get_fields(request, obj))
-        at = fields.index("price") + 1
-        return [*fields[:at], *(f"price_{tier}" for tier in ShowPricesForm.tiers_of(obj)), *fields[at:]]
+    def get_fieldsets(self, request: HttpRequest, obj: Show | None = None) -> Any:
+        """The show, then its price grid: the default type's row (price and tier prices), then
+        one row per other ticket type, a cell per tier."""
+        default = ["price", *(f"price_{tier}" for tier in ShowPricesForm.tiers_of(obj))]
+        tiers = (
+            sorted(obj.screen.plan.tiers) if obj is not None and obj.pk else [STANDARD, *ShowPricesForm.tiers_of(None)]
+        )
+        rows = [
+            tuple([*(f"grid_{kind.code}_{tier}" for tier in tiers), f"grid_{kind.code}_off"])
+            for kind in TicketType.objects.exclude(code=settings.DEFAULT_TICKET_TYPE)
+        ]
+        return [
+            (None, {"fields": ["movie", "screen", "date_time"]}),
+            *([(None, {"fields": readonly})] if (readonly := list(self.get_readonly_fields(request, obj))) else []),
+            (f"Prices, {settings.DEFAULT_TICKET_TYPE} (the default ticket type)", {"fields": [tuple(default)]}),
+            PriceGrid.fieldset(
+                rows, "Empty: the screen's default price. A type with no price for a tier is not sold there."
+            ),
+        ]
 
     @staticmethod
     def annotated(show: Show, name: str) -> Any:

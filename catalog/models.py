@@ -51,6 +51,34 @@ class Movie(models.Model):
         return self.title
 
 
+class TicketType(models.Model):
+    """Who a ticket is for (adult, child, senior, student): its code is what the
+    API and the tickets say. The default type (settings.DEFAULT_TICKET_TYPE) is
+    priced by a show's own price and tier prices; the others by the grids of
+    ``ticket_prices`` on the screen (its default) and on the show."""
+
+    code = models.SlugField(max_length=20, primary_key=True, help_text='What the API calls it, e.g. "child".')
+    name = models.CharField(max_length=50)
+    note = models.CharField(
+        max_length=200, blank=True, help_text='Shown on the ticket and at the door, e.g. "ID required".'
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Where it comes in lists: lowest first.")
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def default_ticket_type() -> str:
+    return str(settings.DEFAULT_TICKET_TYPE)
+
+
+# A type's prices by seat tier: {"standard": "5.00", "premium": "9.00"}.
+TypePrices = dict[str, str]
+
+
 class Screen(models.Model):
     """A hall with a seat layout (see catalog/layouts.py)."""
 
@@ -61,6 +89,14 @@ class Screen(models.Model):
     # Derived from the layout on every save; stored so that SQL can sum and
     # compare it (available seats, occupancy reports).
     capacity = models.PositiveIntegerField(editable=False)
+    # The default prices of ticket types other than the default one, for every
+    # show here that does not set its own: {"child": {"standard": "5.00"}}.
+    # Stored on the screen (and on the show) rather than in a table of their
+    # own, as tier_prices are, so that pricing a seat map or a hold reads no
+    # more rows than the show and its screen (catalog.services.clean_ticket_prices).
+    ticket_prices = models.JSONField(
+        default=dict, blank=True, help_text='Default prices by ticket type and tier: {"child": {"standard": "5.00"}}.'
+    )
 
     class Meta:
         ordering = ["name"]
@@ -91,6 +127,13 @@ class Show(models.Model):
     tier_prices = models.JSONField(
         default=dict, blank=True, help_text='Prices of the layout\'s other tiers, e.g. {"premium": "14.50"}.'
     )
+    # The screen's ticket_prices changed for this show, cell by cell; a type
+    # set to null is not sold for it (no child tickets after 20:00).
+    ticket_prices = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Prices by type and tier over the screen\'s: {"child": {"standard": "6.00"}, "student": null}.',
+    )
 
     class Meta:
         ordering = ["date_time", "id"]
@@ -114,6 +157,27 @@ class Show(models.Model):
         return self.date_time + timedelta(minutes=self.movie.duration_minutes + settings.CLEANING_BUFFER_MINUTES)
 
     def price_of(self, seat: Seat) -> Decimal:
+        """The seat's price for the default ticket type."""
         if seat.tier == STANDARD:
             return self.price
         return Decimal(self.tier_prices.get(seat.tier, self.price))
+
+    def type_prices(self) -> dict[str, TypePrices]:
+        """Every ticket type's prices by tier for this show: the default type's
+        from price and tier_prices, the others' from the screen's grid with the
+        show's own cells over it; a type without a price for a tier is not sold
+        for that tier's seats. Reads the screen (select_related), nothing else."""
+        tiers = sorted(self.screen.plan.tiers)
+        default = {
+            tier: str(self.price if tier == STANDARD else self.tier_prices.get(tier, self.price)) for tier in tiers
+        }
+        grid: dict[str, TypePrices] = {settings.DEFAULT_TICKET_TYPE: default}
+        own: dict[str, TypePrices | None] = self.ticket_prices or {}
+        for code, prices in (self.screen.ticket_prices or {}).items():
+            if code in own and own[code] is None:
+                continue
+            grid[code] = {tier: price for tier, price in prices.items() if tier in tiers}
+        for code, cells in own.items():
+            if cells is not None:
+                grid[code] = {**grid.get(code, {}), **{tier: p for tier, p in cells.items() if tier in tiers}}
+        return {code: prices for code, prices in grid.items() if prices}

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from core.fields import OptionalURLField
 
 from .layouts import MAX_ROWS, MAX_SEATS_IN_ROW, grid
-from .models import Genre, Movie, Screen, Show
+from .models import Genre, Movie, Screen, Show, TicketType
 
 MAX_SEATS = MAX_ROWS * MAX_SEATS_IN_ROW
 
@@ -73,6 +73,58 @@ TIER_PRICES_SCHEMA = {
 }
 
 
+TYPE_PRICES_SCHEMA = {"type": "object", "additionalProperties": TIER_PRICES_SCHEMA["additionalProperties"]}
+SCREEN_TICKET_PRICES_SCHEMA = {
+    "type": "object",
+    "additionalProperties": TYPE_PRICES_SCHEMA,
+    "description": 'Prices of ticket types other than the default, by tier: {"child": {"standard": "5.00"}}.',
+}
+SHOW_TICKET_PRICES_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {**TYPE_PRICES_SCHEMA, "nullable": True},
+    "description": (
+        "The show's own prices of ticket types other than the default, by tier, over its screen's "
+        '(cell by cell); null: that type is not sold for this show. {"child": {"standard": "6.00"}, "student": null}'
+    ),
+}
+
+
+@extend_schema_field(SCREEN_TICKET_PRICES_SCHEMA)
+class ScreenTicketPricesField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field(SHOW_TICKET_PRICES_SCHEMA)
+class ShowTicketPricesField(serializers.JSONField):
+    pass
+
+
+class TicketTypeSerializer(serializers.ModelSerializer[TicketType]):
+    default = serializers.SerializerMethodField(
+        method_name="is_default", help_text="Sold when the customer chooses no type."
+    )
+
+    class Meta:
+        model = TicketType
+        fields = ["code", "name", "note", "default"]
+
+    def is_default(self, ticket_type: TicketType) -> bool:
+        return bool(ticket_type.code == settings.DEFAULT_TICKET_TYPE)
+
+
+class TypePricesSerializer(serializers.Serializer[Any]):
+    """One ticket type sold for a show, and its price for each seat tier it is sold for."""
+
+    ticket_type = serializers.CharField()
+    prices = serializers.DictField(
+        child=serializers.DecimalField(max_digits=8, decimal_places=2), help_text='By seat tier: {"standard": "5.00"}.'
+    )
+
+
+def type_prices(show: Show) -> list[dict[str, Any]]:
+    return [{"ticket_type": code, "prices": prices} for code, prices in show.type_prices().items()]
+
+
 @extend_schema_field(LAYOUT_SCHEMA)
 class LayoutField(serializers.JSONField):
     pass
@@ -92,10 +144,11 @@ class ScreenSerializer(serializers.ModelSerializer[Screen]):
     )
     rows = serializers.IntegerField(write_only=True, required=False, min_value=1, max_value=MAX_ROWS)
     seats_per_row = serializers.IntegerField(write_only=True, required=False, min_value=1, max_value=MAX_SEATS_IN_ROW)
+    ticket_prices = ScreenTicketPricesField(required=False)
 
     class Meta:
         model = Screen
-        fields = ["id", "name", "capacity", "layout", "rows", "seats_per_row"]
+        fields = ["id", "name", "capacity", "layout", "rows", "seats_per_row", "ticket_prices"]
         read_only_fields = ["capacity"]
         # Uniqueness is checked by the service, case and all.
         extra_kwargs: dict[str, dict[str, Any]] = {"name": {"validators": []}}
@@ -128,6 +181,10 @@ class ShowSerializer(serializers.ModelSerializer[Show]):
         max_digits=8, decimal_places=2, min_value=0, required=False, help_text="Price of a standard seat."
     )
     tier_prices = TierPricesField(required=False, help_text='Prices of other tiers, e.g. {"premium": "14.50"}.')
+    ticket_prices = ShowTicketPricesField(required=False)
+    ticket_types = serializers.SerializerMethodField(
+        help_text="Every ticket type sold for this show (the default first) with its prices by tier."
+    )
     currency = serializers.SerializerMethodField()
 
     class Meta:
@@ -143,8 +200,14 @@ class ShowSerializer(serializers.ModelSerializer[Show]):
             "available_seats",
             "price",
             "tier_prices",
+            "ticket_prices",
+            "ticket_types",
             "currency",
         ]
+
+    @extend_schema_field(TypePricesSerializer(many=True))
+    def get_ticket_types(self, show: Show) -> list[dict[str, Any]]:
+        return type_prices(show)
 
     def get_currency(self, show: Show) -> str:
         return settings.CURRENCY

@@ -18,7 +18,7 @@ from webhooks.services import event_emit
 
 from .exceptions import HasBookings, ScheduleConflict
 from .layouts import STANDARD, Row, SeatPlan, rows_of
-from .models import MAX_DURATION_MINUTES, Genre, Movie, Screen, Show
+from .models import MAX_DURATION_MINUTES, Genre, Movie, Screen, Show, TicketType
 
 MAX_PRICE = Decimal("999999.99")
 LONGEST_MOVIE = timedelta(minutes=MAX_DURATION_MINUTES)
@@ -57,6 +57,7 @@ def _show_data(show: Show) -> dict[str, Any]:
         "date_time": show.date_time,
         "price": show.price,
         "tier_prices": show.tier_prices,
+        "ticket_prices": show.type_prices(),
     }
 
 
@@ -104,8 +105,9 @@ def screen_check_layout(*, screen: Screen, layout: object) -> list[Row]:
     return clean
 
 
-def screen_save(*, screen: Screen, name: str, layout: list[Row]) -> Screen:
-    """Create or change a screen (see screen_check_layout for the rule on layouts)."""
+def screen_save(*, screen: Screen, name: str, layout: list[Row], ticket_prices: dict[str, Any] | None = None) -> Screen:
+    """Create or change a screen (see screen_check_layout for the rule on layouts);
+    ``ticket_prices``, its default prices of the other ticket types (None: unchanged)."""
     with transaction.atomic():
         if screen.pk:
             screen = Screen.objects.select_for_update().get(pk=screen.pk)
@@ -114,6 +116,10 @@ def screen_save(*, screen: Screen, name: str, layout: list[Row]) -> Screen:
             list(Show.objects.select_for_update(no_key=True).filter(screen=screen).values_list("pk", flat=True))
         screen.layout = screen_check_layout(screen=screen, layout=layout)
         screen.name = name
+        if ticket_prices is not None:
+            screen.ticket_prices = clean_ticket_prices(
+                tiers=SeatPlan(screen.layout, validate=False).tiers, ticket_prices=ticket_prices, of_show=False
+            )
         try:
             with transaction.atomic():
                 screen.save()
@@ -150,16 +156,53 @@ def clean_tier_prices(*, screen: Screen, tier_prices: object) -> dict[str, str]:
         raise ValidationError(
             {"tier_prices": f"{screen.name} has no tier {', '.join(unknown)} (its tiers: {offered})."}
         )
-    clean = {}
-    for tier, value in tier_prices.items():
-        try:
-            price = Decimal(str(value))
-        except InvalidOperation:
-            price = None
-        if isinstance(value, bool) or price is None or not price.is_finite() or not 0 <= price <= MAX_PRICE:
-            raise ValidationError({"tier_prices": f"The price of {tier} must be a number from 0 to {MAX_PRICE}."})
-        clean[tier] = str(price.quantize(Decimal("0.01")))
+    return {tier: _price(value, tier, "tier_prices") for tier, value in tier_prices.items()}
+
+
+def clean_ticket_prices(*, tiers: set[str], ticket_prices: object, of_show: bool) -> dict[str, Any]:
+    """A grid of prices by ticket type and tier ({"child": {"standard": "5.00"}}),
+    checked and with two decimals: types that exist, other than the default one
+    (priced by a show's price and tier_prices), and tiers of the layout. A
+    show's grid may set a type to null: not sold for that show."""
+    field = "ticket_prices"
+    if not ticket_prices:
+        return {}  # no types to look up
+    if not isinstance(ticket_prices, dict):
+        raise ValidationError({field: 'Give an object such as {"child": {"standard": "5.00"}}.'})
+    known = set(TicketType.objects.exclude(code=settings.DEFAULT_TICKET_TYPE).values_list("code", flat=True))
+    unknown = sorted(set(ticket_prices) - known)
+    if unknown:
+        types = ", ".join(sorted(known)) or "none"
+        raise ValidationError({field: f"No ticket type {', '.join(map(str, unknown))} to price here (types: {types})."})
+    clean: dict[str, Any] = {}
+    for code, cells in ticket_prices.items():
+        if cells is None and of_show:
+            clean[code] = None
+            continue
+        if not isinstance(cells, dict):
+            what = (
+                "an object of prices by tier, or null (not sold for this show)"
+                if of_show
+                else "an object of prices by tier"
+            )
+            raise ValidationError({field: f"The prices of {code} must be {what}."})
+        wrong = sorted(set(cells) - tiers)
+        if wrong:
+            raise ValidationError(
+                {field: f"No tier {', '.join(map(str, wrong))} here (tiers: {', '.join(sorted(tiers))})."}
+            )
+        clean[code] = {tier: _price(value, f"{code}, {tier}", field) for tier, value in cells.items()}
     return clean
+
+
+def _price(value: object, what: str, field: str) -> str:
+    try:
+        price = Decimal(str(value))
+    except InvalidOperation:
+        price = None
+    if isinstance(value, bool) or price is None or not price.is_finite() or not 0 <= price <= MAX_PRICE:
+        raise ValidationError({field: f"The price of {what} must be a number from 0 to {MAX_PRICE}."})
+    return str(price.quantize(Decimal("0.01")))
 
 
 def overlapping_show(*, screen: Screen, movie: Movie, date_time: datetime, exclude_id: int | None) -> Show | None:
@@ -281,6 +324,7 @@ def show_create(
     date_time: datetime,
     price: Decimal,
     tier_prices: dict[str, Any] | None = None,
+    ticket_prices: dict[str, Any] | None = None,
     screen: Screen | None = None,
     screen_name: str | None = None,
     total_seats: int | None = None,
@@ -291,7 +335,14 @@ def show_create(
         target = show_screen(screen=screen, screen_name=screen_name, total_seats=total_seats, show=None)
         if target is None:
             raise ValidationError({"screen": ["Give screen (an id) or screen_name."]})
-        return show_schedule(movie=movie, screen=target, date_time=date_time, price=price, tier_prices=tier_prices)
+        return show_schedule(
+            movie=movie,
+            screen=target,
+            date_time=date_time,
+            price=price,
+            tier_prices=tier_prices,
+            ticket_prices=ticket_prices,
+        )
 
 
 def show_change(
@@ -311,14 +362,23 @@ def show_change(
 
 
 def show_schedule(
-    *, movie: Movie, screen: Screen, date_time: datetime, price: Decimal, tier_prices: dict[str, Any] | None = None
+    *,
+    movie: Movie,
+    screen: Screen,
+    date_time: datetime,
+    price: Decimal,
+    tier_prices: dict[str, Any] | None = None,
+    ticket_prices: dict[str, Any] | None = None,
 ) -> Show:
     """Put a movie on a screen. Locking the screen row makes the overlap check
     and the insert one step, so two staff members can not book the same slot."""
     with transaction.atomic():
         screen = Screen.objects.select_for_update().get(pk=screen.pk)
         tiers = show_validate(show=None, movie=movie, screen=screen, date_time=date_time, tier_prices=tier_prices)
-        show = Show.objects.create(movie=movie, screen=screen, date_time=date_time, price=price, tier_prices=tiers)
+        grid = clean_ticket_prices(tiers=screen.plan.tiers, ticket_prices=ticket_prices, of_show=True)
+        show = Show.objects.create(
+            movie=movie, screen=screen, date_time=date_time, price=price, tier_prices=tiers, ticket_prices=grid
+        )
         event_emit(event_type="show.created", data=_show_data(show))
         return show
 
@@ -335,6 +395,9 @@ def show_update(*, show: Show, **changes: Any) -> Show:
         tier_prices = changes.get("tier_prices", locked.tier_prices)
         locked.tier_prices = show_validate(
             show=locked, movie=movie, screen=screen, date_time=date_time, tier_prices=tier_prices
+        )
+        locked.ticket_prices = clean_ticket_prices(
+            tiers=screen.plan.tiers, ticket_prices=changes.get("ticket_prices", locked.ticket_prices), of_show=True
         )
         locked.movie, locked.screen, locked.date_time = movie, screen, date_time
         locked.price = changes.get("price", locked.price)
@@ -359,7 +422,12 @@ def show_repeat(*, show: Show, dates: Iterable[date]) -> tuple[list[Show], list[
         try:
             created.append(
                 show_schedule(
-                    movie=show.movie, screen=show.screen, date_time=when, price=show.price, tier_prices=show.tier_prices
+                    movie=show.movie,
+                    screen=show.screen,
+                    date_time=when,
+                    price=show.price,
+                    tier_prices=show.tier_prices,
+                    ticket_prices=show.ticket_prices,
                 )
             )
         except ServiceError as exc:

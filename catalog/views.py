@@ -19,10 +19,10 @@ from core.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_409
 
 from . import services
 from .filters import MovieFilter, ShowFilter
-from .models import Genre, Movie, Screen, Show
+from .models import Genre, Movie, Screen, Show, TicketType
 from .permissions import IsStaffOrReadOnly
 from .selectors import movie_queryset, show_queryset, upcoming_shows
-from .serializers import GenreSerializer, MovieSerializer, ScreenSerializer, ShowSerializer
+from .serializers import GenreSerializer, MovieSerializer, ScreenSerializer, ShowSerializer, TicketTypeSerializer
 
 M = TypeVar("M", bound=models.Model)
 
@@ -63,6 +63,21 @@ class GenreViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet[Genre]):
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]{1,50}"
     serializer_class = GenreSerializer
+    permission_classes = [IsStaffOrReadOnly]
+    pagination_class = None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List ticket types: who a ticket is for, its name and what the door checks (public)",
+        description="A show's prices per type are its ticket_types; an order chooses a type per seat.",
+    ),
+    retrieve=extend_schema(summary="One ticket type (public)", responses={200: TicketTypeSerializer, 404: ERROR_404}),
+)
+class TicketTypeViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet[TicketType]):
+    queryset = TicketType.objects.all()
+    lookup_value_regex = r"[-a-zA-Z0-9_]{1,20}"
+    serializer_class = TicketTypeSerializer
     permission_classes = [IsStaffOrReadOnly]
     pagination_class = None
 
@@ -131,12 +146,17 @@ class ScreenViewSet(CachedReadMixin, viewsets.ModelViewSet[Screen]):
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = serializer.validated_data
-        serializer.instance = services.screen_save(screen=Screen(), name=data["name"], layout=data["layout"])
+        serializer.instance = services.screen_save(
+            screen=Screen(), name=data["name"], layout=data["layout"], ticket_prices=data.get("ticket_prices")
+        )
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         screen, data = _instance(serializer), serializer.validated_data
         serializer.instance = services.screen_save(
-            screen=screen, name=data.get("name", screen.name), layout=data.get("layout", screen.layout)
+            screen=screen,
+            name=data.get("name", screen.name),
+            layout=data.get("layout", screen.layout),
+            ticket_prices=data.get("ticket_prices"),
         )
 
     def perform_destroy(self, instance: Screen) -> None:

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "catalog",
     "bookings",
     "tickets",
+    "pricing",
     "orders",
     "outbox",
     "webhooks",
@@ -425,6 +426,14 @@ PAYMENT_RECONCILE_SECONDS = float(os.environ.get("PAYMENT_RECONCILE_SECONDS", "6
 # its total back less REFUND_FEE (never less than nothing).
 REFUND_CUTOFF_MINUTES = env_int("REFUND_CUTOFF_MINUTES", 120)
 REFUND_FEE = Decimal(os.environ.get("REFUND_FEE", "0.00"))
+# The booking fee of an order made online (box-office sales have none): this
+# much per ticket, or per order, shown apart from the seats' prices; given back
+# with a refund of its seats only when refundable.
+BOOKING_FEE = Decimal(os.environ.get("BOOKING_FEE", "0.00"))
+BOOKING_FEE_PER = os.environ.get("BOOKING_FEE_PER", "ticket")  # "ticket" or "order"
+BOOKING_FEE_REFUNDABLE = env_bool("BOOKING_FEE_REFUNDABLE", False)
+if BOOKING_FEE_PER not in ("ticket", "order") or not BOOKING_FEE.is_finite() or BOOKING_FEE < 0:
+    raise ImproperlyConfigured('BOOKING_FEE must be 0 or more and BOOKING_FEE_PER "ticket" or "order".')
 
 # Seat holds: how long seats stay reserved during checkout, how far one
 # extension can take a hold, and how many a customer may have.
@@ -438,6 +447,9 @@ HOLD_RETENTION_DAYS = env_int("HOLD_RETENTION_DAYS", 7)  # ended holds are delet
 # end of one show and the start of the next.
 CURRENCY = os.environ.get("CINEMA_CURRENCY", "EUR")
 DEFAULT_TICKET_PRICE = os.environ.get("CINEMA_DEFAULT_PRICE", "10.00")
+# The ticket type sold when the customer chooses none, priced by a show's own
+# price and tier prices (catalog.models.TicketType).
+DEFAULT_TICKET_TYPE = os.environ.get("CINEMA_DEFAULT_TICKET_TYPE", "adult")
 CLEANING_BUFFER_MINUTES = env_int("CINEMA_CLEANING_BUFFER_MINUTES", 15)
 SCHEDULE_HORIZON_DAYS = env_int("CINEMA_SCHEDULE_HORIZON_DAYS", 730)  # how far ahead shows can be scheduled
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("bookings.urls")),
     path("", include("tickets.urls")),
+    path("", include("pricing.urls")),
     path("", include("orders.urls")),
     path("", include("webhooks.urls")),
 ]

@@ -2,6 +2,7 @@ from decimal import Decimal
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
@@ -13,6 +14,7 @@ from django.utils import timezone
 from accounts.auth import customer
 from accounts.models import User
 from bookings.models import Booking
+from catalog.layouts import normalize_label
 from catalog.models import Show
 from core.admin import ReadOnlyAdmin, act_on_each
 from core.exceptions import ServiceError
@@ -63,6 +65,11 @@ class SaleForm(forms.Form):
     show = forms.ModelChoiceField(queryset=Show.objects.none(), help_text="Upcoming shows.")
     seats = forms.CharField(help_text="Seat labels, separated by commas or spaces: F7, F8.")
     method = forms.ChoiceField(choices=Payment.Method.choices)
+    ticket_types = forms.CharField(
+        required=False,
+        help_text="Seats sold as another type than the default: a label and a type each, e.g. F7 child, F8 senior.",
+    )
+    promo_code = forms.CharField(required=False, max_length=32)
     customer = forms.EmailField(
         required=False, help_text="A customer's account e-mail, to send them the receipt; empty for a walk-in."
     )
@@ -78,6 +85,20 @@ class SaleForm(forms.Form):
         if not labels:
             raise forms.ValidationError("Name at least one seat.")
         return labels
+
+    def clean_ticket_types(self) -> list[services.Choice]:
+        choices = []
+        for entry in (part.strip() for part in self.cleaned_data["ticket_types"].split(",")):
+            if not entry:
+                continue
+            words = entry.split()
+            if len(words) != 2:
+                raise forms.ValidationError(f"{entry!r}: give a seat label and a ticket type, e.g. F7 child.")
+            label = normalize_label(words[0])
+            if label is None:
+                raise forms.ValidationError(f"{words[0]!r} is not a seat label such as F7.")
+            choices.append(services.Choice(ticket_type=words[1].lower(), seat_label=label))
+        return choices
 
     def clean_customer(self) -> User | None:
         address = self.cleaned_data["customer"]
@@ -120,24 +141,29 @@ class OrderAdmin(ReadOnlyAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                paid = services.box_office_sale(
+                order = services.box_office_sale(
                     show_id=data["show"].pk,
                     seat_labels=data["seats"],
                     method=data["method"],
                     by=customer(request),
                     customer=data["customer"],
+                    seats=data["ticket_types"],
+                    promo_code=data["promo_code"],
                 )
             except ServiceError as exc:
                 form.add_error(None, exc.message)
             else:
-                seats = ", ".join(b.seat_label for b in paid.sale.bookings)
+                seats = ", ".join(
+                    line["label"]
+                    + ("" if line["ticket_type"] == settings.DEFAULT_TICKET_TYPE else f" {line['ticket_type']}")
+                    for line in order.seats
+                )
                 self.message_user(
                     request,
-                    f"Sold {seats} for {paid.payment.amount} {paid.payment.currency} ({paid.payment.method}): "
-                    f"order {paid.order.pk}.",
+                    f"Sold {seats} for {order.total} {order.currency} ({data['method']}): order {order.pk}.",
                     messages.SUCCESS,
                 )
-                return HttpResponseRedirect(reverse("admin:orders_order_change", args=[paid.order.pk]))
+                return HttpResponseRedirect(reverse("admin:orders_order_change", args=[order.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": "Sell at the box office",

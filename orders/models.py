@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bookings.models import Hold
 from catalog.models import Show
+from pricing.models import PromoCode
 
 
 class OrderStatus(models.TextChoices):
@@ -19,6 +20,11 @@ class OrderStatus(models.TextChoices):
     PARTIALLY_REFUNDED = "partially_refunded"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online"  # made by the customer: the booking fee applies
+    BOX_OFFICE = "box_office"  # sold at the counter
 
 
 class IntentStatus(models.TextChoices):
@@ -44,14 +50,24 @@ class Order(models.Model):
 
     Status = OrderStatus
     IntentStatus = IntentStatus
+    Channel = Channel
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     show = models.ForeignKey(Show, on_delete=models.PROTECT, related_name="orders")
     hold = models.OneToOneField(Hold, on_delete=models.PROTECT, related_name="order")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT)
-    # The hold's seats when the order was made: [{"seat_number", "label", "price"}].
+    # The hold's seats as ordered, one line each: {"seat_number", "label",
+    # "ticket_type", "list_price", "discount", "price", "fee"} (pricing.quote);
+    # orders made before ticket types have only the first three and "price".
     seats = models.JSONField()
+    # The lines' list prices, what the promo code took off them, the booking
+    # fee (per ticket and per order), and what is charged: subtotal - discount + fee.
+    subtotal = models.DecimalField(max_digits=10, decimal_places=2)
+    discount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    fee = models.DecimalField(max_digits=10, decimal_places=2, default=0, help_text="The booking fee.")
     total = models.DecimalField(max_digits=10, decimal_places=2)
+    promo_code = models.ForeignKey(PromoCode, on_delete=models.PROTECT, null=True, blank=True, related_name="orders")
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.ONLINE)
     currency = models.CharField(max_length=3)
     # The purchase it becomes: its bookings' reference, the hold's.
     reference = models.UUIDField(unique=True, editable=False)
@@ -71,10 +87,17 @@ class Order(models.Model):
             models.Index(fields=["user", "-created_at", "-id"], name="orders_user_newest"),
             models.Index(fields=["status", "expires_at"], name="orders_status_expiry"),
             models.Index(fields=["payment_status", "created_at"], name="orders_payment_waiting"),
+            models.Index(fields=["promo_code", "status"], name="orders_promo_uses"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=OrderStatus.values), name="orders_status"),
             models.CheckConstraint(condition=models.Q(total__gte=0), name="orders_total_not_negative"),
+            # That total = subtotal - discount + fee is pricing.quote's (property-tested):
+            # SQLite would compare the sum as a float, so it is not a constraint here.
+            models.CheckConstraint(
+                condition=models.Q(discount__gte=0, fee__gte=0, discount__lte=models.F("subtotal")),
+                name="orders_discount_and_fee_in_range",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status=OrderStatus.PAID) | models.Q(paid_at__isnull=False),
                 name="orders_paid_say_when",
@@ -96,6 +119,15 @@ class Order(models.Model):
         if self.status == OrderStatus.PENDING_PAYMENT and self.expires_at <= now:
             return OrderStatus.EXPIRED
         return self.status
+
+    @staticmethod
+    def counting(now: datetime, prefix: str = "") -> models.Q:
+        """Orders that hold on to what they were given (a promo code's use): paid,
+        or pending and not expired; cancelled, expired and refunded ones let go.
+        ``prefix`` reaches orders across a relation ("orders__" from a code)."""
+        return models.Q(**{f"{prefix}status__in": [OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED]}) | models.Q(
+            **{f"{prefix}status": OrderStatus.PENDING_PAYMENT, f"{prefix}expires_at__gt": now}
+        )
 
 
 class PaymentMethod(models.TextChoices):

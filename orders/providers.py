@@ -21,14 +21,10 @@ from django.conf import settings
 from django.db import connection
 
 from core.exceptions import Conflict, ServiceError
+from pricing.money import from_minor, to_minor
 
 if TYPE_CHECKING:
     from .models import Order, Refund
-
-# Currencies without a minor unit (Stripe's list): amounts are sent as they are.
-ZERO_DECIMAL = frozenset(
-    "BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split()  # noqa: SIM905  # as Stripe lists them
-)
 
 
 class ProviderUnavailable(ServiceError):
@@ -50,17 +46,6 @@ class ProviderRefused(ServiceError):
 
     status_code = 502
     code = "payment_provider_refused"
-
-
-def to_minor(amount: Decimal, currency: str) -> int:
-    """An amount in the currency's smallest unit, as providers count it (12.50 EUR is 1250)."""
-    exponent = 0 if currency.upper() in ZERO_DECIMAL else 2
-    return int((amount * 10**exponent).to_integral_value())
-
-
-def from_minor(amount: int, currency: str) -> Decimal:
-    exponent = 0 if currency.upper() in ZERO_DECIMAL else 2
-    return (Decimal(amount) / 10**exponent).quantize(Decimal(1) / 10**exponent)
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,65 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bookings.serializers import HeldSeatSerializer
+from catalog.layouts import normalize_label
 from core.answers import answer_now
+from pricing.models import PromoCode
 
 from .models import Order
-from .services import Checkout, refund_quote
+from .services import Checkout, Choice, refund_quote
+
+
+class TicketChoiceSerializer(serializers.Serializer[Any]):
+    """The ticket type of one seat of the hold, named by its label or its number."""
+
+    seat_label = serializers.CharField(required=False, max_length=8, help_text="F7")
+    seat_number = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    ticket_type = serializers.SlugField(max_length=20, help_text="A code from GET /ticket-types/, e.g. child.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("seat_label" in attrs) == ("seat_number" in attrs):
+            raise serializers.ValidationError("Name the seat by seat_label or by seat_number.")
+        if "seat_label" in attrs:
+            label = normalize_label(attrs["seat_label"])
+            if label is None:
+                raise serializers.ValidationError(
+                    {"seat_label": [f"{attrs['seat_label']!r} is not a seat label such as F7."]}
+                )
+            attrs["seat_label"] = label
+        return attrs
 
 
 class OrderCreateSerializer(serializers.Serializer[Any]):
     hold = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The id of the caller's active hold.")
+    seats = TicketChoiceSerializer(
+        many=True,
+        required=False,
+        max_length=100,  # type: ignore[call-arg]  # passed on to the ListSerializer, as DRF does
+        help_text="A ticket type for some or all of the hold's seats; the others are sold as the default type.",
+    )
+    promo_code = serializers.CharField(
+        required=False, allow_blank=True, max_length=32, help_text="A promo code or voucher; case does not matter."
+    )
+
+    def choices(self) -> list[Choice]:
+        return [Choice(**entry) for entry in self.validated_data.get("seats", [])]
+
+
+class OrderLineSerializer(HeldSeatSerializer):
+    """One seat of an order: its ticket type, list price, discount, the price
+    charged for it and its part of the booking fee."""
+
+    ticket_type = serializers.CharField(default="", help_text="Who the ticket is for (GET /ticket-types/).")
+    list_price = serializers.DecimalField(max_digits=8, decimal_places=2, source="list_price_or_price")
+    discount = serializers.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0.00"))
+    fee = serializers.DecimalField(
+        max_digits=8, decimal_places=2, default=Decimal("0.00"), help_text="Its booking fee, when charged per ticket."
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        line = {"list_price_or_price": instance.get("list_price", instance["price"]), **instance}
+        line.setdefault("ticket_type", settings.DEFAULT_TICKET_TYPE)
+        return super().to_representation(line)
 
 
 class RefundQuoteSerializer(serializers.Serializer[Any]):
@@ -26,7 +77,25 @@ class RefundQuoteSerializer(serializers.Serializer[Any]):
 
 class OrderSerializer(serializers.ModelSerializer[Order]):
     status = serializers.SerializerMethodField(help_text="expired from the moment expires_at passes unpaid.")
-    seats = HeldSeatSerializer(many=True, read_only=True)
+    seats = OrderLineSerializer(many=True, read_only=True)
+    subtotal = serializers.DecimalField(
+        max_digits=10, decimal_places=2, read_only=True, help_text="The seats' list prices: the price before."
+    )
+    discount = serializers.DecimalField(
+        max_digits=10, decimal_places=2, read_only=True, help_text="What the promo code took off."
+    )
+    booking_fee = serializers.DecimalField(
+        max_digits=10, decimal_places=2, source="fee", read_only=True, help_text="Charged online only."
+    )
+    total = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        read_only=True,
+        help_text="What is charged: the price after (subtotal - discount + booking_fee).",
+    )
+    promo_code: serializers.SlugRelatedField[PromoCode] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="The promo code or voucher used, or null."
+    )
     payment_status = serializers.ChoiceField(
         choices=[c for c in Order.IntentStatus.values if c],
         allow_null=True,
@@ -53,7 +122,11 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
             "hold",
             "status",
             "seats",
+            "subtotal",
+            "discount",
+            "booking_fee",
             "total",
+            "promo_code",
             "currency",
             "reference",
             "created_at",

@@ -10,13 +10,15 @@ it must be told (a refund) goes through the outbox once the change commits.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,14 +32,19 @@ from bookings.services import (
     hold_extension,
     hold_free,
     hold_lengthen,
+    hold_reprice,
     purchase_cancel,
 )
-from catalog.models import Show
+from catalog.layouts import Seat, SeatPlan
+from catalog.models import Show, TicketType
 from core.db import after_commit
 from core.events import log_event
 from core.exceptions import FieldError, NotFound
 from outbox.models import Message
 from outbox.services import message_enqueue
+from pricing.models import PromoCode
+from pricing.quote import Line, price_lines
+from pricing.services import PromoUsedUp, booking_fee, promo_check_uses, promo_discount, promo_locked
 
 from .exceptions import BookingOfOrder, OrderExists, OrderNotPending, RefundRefused
 from .models import IntentStatus, Order, Payment, ProviderEvent, Refund
@@ -47,12 +54,29 @@ REFUND = "refund"  # outbox kind: ask the provider to give a refund's money back
 REFUNDED = "order_refunded"  # outbox kind: the customer's e-mail about it
 
 
-def order_create(*, user: User, hold_id: int) -> Order:
-    """Order the seats of the caller's active hold at the prices it quoted.
+@dataclass(frozen=True)
+class Choice:
+    """A ticket type the customer chose for one seat of the hold, by label or number."""
+
+    ticket_type: str
+    seat_label: str | None = None
+    seat_number: int | None = None
+
+
+def order_create(
+    *, user: User, hold_id: int, seats: Sequence[Choice] = (), promo_code: str = "", online: bool = True
+) -> Order:
+    """Order the seats of the caller's active hold: each seat as the ticket type
+    chosen for it (the default type, at the price the hold quoted, when none
+    is), less what ``promo_code`` takes off, plus the booking fee when ordered
+    ``online`` (pricing.quote.price_lines does the arithmetic).
 
     The hold gets its one extension now if it has not had it (within
     HOLD_MAX_LIFETIME_MINUTES), so that paying has the most time; the order
-    expires with it. One order per hold: a second is OrderExists.
+    expires with it. One order per hold: a second is OrderExists. A code's
+    uses are counted and taken under its row's lock, after the show's and
+    the hold's (pricing.services.promo_locked). An order that costs nothing
+    is paid, and its seats booked, at once.
     """
     now = timezone.now()
     with hold_change(
@@ -63,6 +87,17 @@ def order_create(*, user: User, hold_id: int) -> Order:
         existing = Order.objects.filter(hold=hold).values_list("pk", flat=True).first()
         if existing is not None:
             raise OrderExists(f"This hold is already ordered: order {existing}.", order=existing)
+        lines = _lines(hold, seats)
+        code = promo_locked(promo_code) if promo_code.strip() else None
+        discount = None
+        if code is not None:
+            discount = promo_discount(code, show=hold.show, lines=lines, now=now)
+            using = Order.objects.filter(Order.counting(now), promo_code=code)
+            promo_check_uses(code, in_all=using.count(), by_customer=using.filter(user=user).count())
+        priced = price_lines(lines, currency=settings.CURRENCY, discount=discount, fee=booking_fee(online=online))
+        ordered = [_line_data(line) for line in priced.lines]
+        if any(line.ticket_type != settings.DEFAULT_TICKET_TYPE or line.discount for line in priced.lines):
+            hold_reprice(hold, ordered)
         expires = hold_extension(hold)
         if expires is not None:
             hold_lengthen(hold, expires)
@@ -71,8 +106,13 @@ def order_create(*, user: User, hold_id: int) -> Order:
                 user=user,
                 show=hold.show,
                 hold=hold,
-                seats=hold.seats,
-                total=sum((Decimal(seat["price"]) for seat in hold.seats), Decimal("0")),
+                seats=ordered,
+                subtotal=priced.subtotal,
+                discount=priced.discount,
+                fee=priced.fee,
+                total=priced.total,
+                promo_code=code,
+                channel=Order.Channel.ONLINE if online else Order.Channel.BOX_OFFICE,
                 currency=settings.CURRENCY,
                 reference=hold.reference,
                 created_at=now,
@@ -80,8 +120,67 @@ def order_create(*, user: User, hold_id: int) -> Order:
             )
         except IntegrityError as exc:  # only reachable past the show's lock; the constraint still holds
             raise OrderExists("This hold is already ordered.") from exc
+        if order.total == 0:
+            hold_book(hold, user=user, now=now, receipt=_receipt(order, None), order=order.pk)
+            order.status, order.paid_at = Order.Status.PAID, now
+            order.save(update_fields=["status", "paid_at"])
         after_commit(lambda: log_event("order_created", order_id=order.pk, user_id=user.pk, hold_id=hold.pk))
         return order
+
+
+def _lines(hold: Hold, chosen: Sequence[Choice]) -> list[Line]:
+    """The hold's seats as ordered: the default type at the price the hold
+    quoted, or the chosen type at the show's price for the seat's tier now."""
+    plan = hold.show.screen.plan
+    by_number = {seat["seat_number"]: seat for seat in hold.seats}
+    by_label = {seat["label"]: seat["seat_number"] for seat in hold.seats}
+    types: dict[int, str] = {}
+    for choice in chosen:
+        number = by_label.get(choice.seat_label or "") if choice.seat_number is None else choice.seat_number
+        if number is None or number not in by_number:
+            what = choice.seat_label if choice.seat_number is None else choice.seat_number
+            raise FieldError(f"Seat {what} is not one of this hold's seats.", field="seats")
+        if number in types:
+            raise FieldError(f"Seat {by_number[number]['label']} is given twice.", field="seats")
+        types[number] = choice.ticket_type
+    named = set(types.values()) - {settings.DEFAULT_TICKET_TYPE}
+    if named:
+        known = set(TicketType.objects.filter(code__in=named).values_list("code", flat=True))
+        if named - known:
+            raise FieldError(f"No ticket type {', '.join(sorted(named - known))} (GET /ticket-types/).", field="seats")
+    grid = hold.show.type_prices() if named else {}
+    lines = []
+    for number, seat in by_number.items():
+        kind = types.get(number, settings.DEFAULT_TICKET_TYPE)
+        if kind == settings.DEFAULT_TICKET_TYPE:
+            price = Decimal(seat["price"])
+        else:
+            tier = _seat(plan, number).tier
+            cell = grid.get(kind, {}).get(tier)
+            if cell is None:
+                raise FieldError(f"{kind} tickets are not sold for seat {seat['label']} of this show.", field="seats")
+            price = Decimal(cell)
+        lines.append(Line(seat_number=number, label=seat["label"], ticket_type=kind, list_price=price))
+    return lines
+
+
+def _seat(plan: SeatPlan, number: int) -> Seat:
+    seat = plan.seat(number)
+    if seat is None:  # the layout changed under a lapsed hold: hold_book refuses it with SeatsChanged
+        raise SeatsChanged("This show's seats changed since the hold was made; release it and choose again.")
+    return seat
+
+
+def _line_data(line: Line) -> dict[str, Any]:
+    return {
+        "seat_number": line.seat_number,
+        "label": line.label,
+        "ticket_type": line.ticket_type,
+        "list_price": str(line.list_price),
+        "discount": str(line.discount),
+        "price": str(line.price),
+        "fee": str(line.fee),
+    }
 
 
 def order_cancel(*, order_id: int, user: User) -> Order:
@@ -120,6 +219,17 @@ def order_cancel(*, order_id: int, user: User) -> Order:
         return order
 
 
+def _promo_taken_again(order: Order, now: datetime) -> None:
+    """An order past its expiry gave its promo code's use back (Order.counting):
+    paid late, it takes one again if one is left, PromoUsedUp otherwise. Under
+    the show's and the order's locks, then the code's, as order_create takes them."""
+    if order.promo_code_id is None or order.state(now) != Order.Status.EXPIRED:
+        return
+    code = PromoCode.objects.select_for_update().get(pk=order.promo_code_id)
+    using = Order.objects.filter(Order.counting(now), promo_code=code).exclude(pk=order.pk)
+    promo_check_uses(code, in_all=using.count(), by_customer=using.filter(user_id=order.user_id).count())
+
+
 @dataclass(frozen=True)
 class Paid:
     """What paying made: the order, its payment and the sale of its seats."""
@@ -148,10 +258,11 @@ def order_pay_at_box_office(*, order_id: int, method: str, by: User) -> Paid:
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in (Order.Status.PENDING_PAYMENT, Order.Status.EXPIRED):
             raise OrderNotPending(f"This order is {order.status}; only an unpaid order can be paid.")
+        _promo_taken_again(order, now)
         payment = Payment(
             order=order, method=method, amount=order.total, currency=order.currency, taken_by=by, taken_at=now
         )
-        sale = hold_book(hold, user=customer, now=now, receipt=_receipt(payment), order=order.pk)
+        sale = hold_book(hold, user=customer, now=now, receipt=_receipt(order, payment), order=order.pk)
         payment.save()
         order.status, order.paid_at = Order.Status.PAID, now
         order.save(update_fields=["status", "paid_at"])
@@ -249,9 +360,10 @@ def payment_succeeded(order: Order, intent: Intent) -> Order:
         ):
             try:
                 with transaction.atomic():
-                    hold_book(hold, user=order.user, now=now, receipt=_receipt(payment), order=order.pk)
+                    _promo_taken_again(order, now)
+                    hold_book(hold, user=order.user, now=now, receipt=_receipt(order, payment), order=order.pk)
                 booked = True
-            except (SeatTaken, SeatsChanged, HoldNotActive):
+            except (SeatTaken, SeatsChanged, HoldNotActive, PromoUsedUp):
                 pass
         payment.save()
         order.payment_status, order.payment_error = IntentStatus.SUCCEEDED, ""
@@ -354,8 +466,9 @@ def refund_quote(order: Order, starts: datetime, now: datetime) -> Quote | None:
     until = starts - timedelta(minutes=settings.REFUND_CUTOFF_MINUTES)
     if order.status != Order.Status.PAID or now >= until:
         return None
-    fee = min(settings.REFUND_FEE, order.total)
-    return Quote(amount=order.total - fee, fee=fee, until=until)
+    back = order.total - (Decimal("0") if settings.BOOKING_FEE_REFUNDABLE else order.fee)
+    fee = min(settings.REFUND_FEE, back)
+    return Quote(amount=back - fee, fee=fee, until=until)
 
 
 def order_refund(
@@ -402,7 +515,11 @@ def _refund_seats(
     if seats is not None and len(cancelled) != len(set(seats)):
         raise FieldError("Only booked seats of this order can be refunded.", field="seat_numbers")
     left = _refundable(order)
-    give = sum((b.price for b in cancelled), Decimal("0")) - fee if amount is None else amount
+    still_booked = Booking.objects.filter(reference=order.reference, status=Booking.Status.BOOKED).exists()
+    if amount is None:
+        give = sum((b.price for b in cancelled), _fee_back(order, cancelled, all_gone=not still_booked)) - fee
+    else:
+        give = amount
     if give < 0 or give > left:
         raise FieldError(f"A refund of this order is between 0 and {left} {order.currency}.", field="amount")
     for payment in order.payments.select_for_update().order_by("taken_at", "pk"):
@@ -410,11 +527,22 @@ def _refund_seats(
         if part > 0:
             refund_record(payment, amount=part, reason=reason, by=by, now=now, fee=fee)
             give, fee = give - part, Decimal("0")
-    still_booked = Booking.objects.filter(reference=order.reference, status=Booking.Status.BOOKED).exists()
     order.status = Order.Status.PARTIALLY_REFUNDED if still_booked else Order.Status.REFUNDED
     order.ended_at = None if still_booked else now
     order.save(update_fields=["status", "ended_at"])
     _tell_of_refund(order, now)
+
+
+def _fee_back(order: Order, cancelled: list[Booking], *, all_gone: bool) -> Decimal:
+    """The booking fee a refund of these seats gives back: none unless
+    BOOKING_FEE_REFUNDABLE; then each seat's fee, and the order's own part
+    with its last seat."""
+    if not settings.BOOKING_FEE_REFUNDABLE:
+        return Decimal("0")
+    fees = {line["seat_number"]: Decimal(line.get("fee", "0")) for line in order.seats}
+    per_ticket = sum((fees.get(b.seat_number, Decimal("0")) for b in cancelled), Decimal("0"))
+    per_order = order.fee - sum(fees.values(), Decimal("0"))
+    return per_ticket + (per_order if all_gone else Decimal("0"))
 
 
 def refund_record(
@@ -486,16 +614,25 @@ def _refundable(order: Order) -> Decimal:
     return left or Decimal("0")
 
 
-def _receipt(payment: Payment) -> dict[str, str]:
-    how = {
-        Payment.Provider.STRIPE: "by card online",
-        Payment.Provider.BOX_OFFICE: f"at the box office ({payment.method})",
-    }[Payment.Provider(payment.provider)]
+def _receipt(order: Order, payment: Payment | None) -> dict[str, str]:
+    """What the confirmation e-mail says of the money: the order's sums, and how it was paid."""
+    if payment is None:
+        how, amount, at = "nothing to pay", Decimal("0"), order.created_at
+    else:
+        how = {
+            Payment.Provider.STRIPE: "by card online",
+            Payment.Provider.BOX_OFFICE: f"at the box office ({payment.method})",
+        }[Payment.Provider(payment.provider)]
+        amount, at = payment.amount, payment.taken_at
     return {
-        "amount": str(payment.amount),
-        "currency": payment.currency,
+        "amount": str(amount),
+        "currency": order.currency,
         "how": how,
-        "at": f"{timezone.localtime(payment.taken_at):%d %b %Y %H:%M}",
+        "at": f"{timezone.localtime(at):%d %b %Y %H:%M}",
+        "subtotal": str(order.subtotal),
+        "discount": str(order.discount),
+        "fee": str(order.fee),
+        "promo_code": order.promo_code.code if order.promo_code is not None else "",
     }
 
 
@@ -515,17 +652,27 @@ def _order_paid_by(intent: Intent) -> Order | None:
 
 
 def box_office_sale(
-    *, show_id: int, seat_labels: list[str], method: str, by: User, customer: User | None = None
-) -> Paid:
-    """A walk-in sale at the counter: the seats held, ordered and paid in one
-    transaction, so either the customer leaves with tickets or nothing is
-    recorded. Sold to ``customer`` (whose receipt then goes to them) or, for
-    an anonymous walk-in, to the staff member selling."""
+    *,
+    show_id: int,
+    seat_labels: list[str],
+    method: str,
+    by: User,
+    customer: User | None = None,
+    seats: Sequence[Choice] = (),
+    promo_code: str = "",
+) -> Order:
+    """A walk-in sale at the counter: the seats held, ordered (as the ticket types
+    chosen, with a promo code, never a booking fee) and paid in one transaction,
+    so either the customer leaves with tickets or nothing is recorded. Sold to
+    ``customer`` (whose receipt then goes to them) or, for an anonymous walk-in,
+    to the staff member selling."""
     buyer = customer or by
     with transaction.atomic():
         hold = hold_create(user=buyer, show_id=show_id, seat_labels=seat_labels, seats_field="seats")
-        order = order_create(user=buyer, hold_id=hold.pk)
-        return order_pay_at_box_office(order_id=order.pk, method=method, by=by)
+        order = order_create(user=buyer, hold_id=hold.pk, seats=seats, promo_code=promo_code, online=False)
+        if order.status == Order.Status.PAID:  # it cost nothing
+            return order
+        return order_pay_at_box_office(order_id=order.pk, method=method, by=by).order
 
 
 def refuse_release_of_ordered_hold(hold: Hold) -> None:
@@ -547,6 +694,11 @@ def refuse_cancel_of_ordered_booking(booking: Booking) -> None:
             "which refunds it, or staff refund it from the admin.",
             order=order,
         )
+
+
+def promo_uses(now: datetime) -> Count:
+    """A promo code's uses now, as an annotation of codes (pricing.selectors.with_uses)."""
+    return Count("orders", filter=Order.counting(now, prefix="orders__"))
 
 
 # Holds an order points at outlive HOLD_RETENTION_DAYS (bookings.services.kept_holds).

@@ -37,7 +37,7 @@ class CustomerOrdersMixin(CallersRowsMixin[Order]):
     serializer_class: type[BaseSerializer[Any]] = OrderSerializer
 
     def rows_of(self, user: User) -> QuerySet[Order]:
-        return Order.objects.filter(user=user).select_related("show").prefetch_related("payments")
+        return Order.objects.filter(user=user).select_related("show", "promo_code").prefetch_related("payments")
 
 
 @extend_schema_view(
@@ -51,10 +51,80 @@ class OrderViewSet(CustomerOrdersMixin, mixins.RetrieveModelMixin, viewsets.Gene
     throttle_classes = [ReadThrottle, BookingThrottle]
 
     @extend_schema(
-        summary="Order the seats of one of the caller's active holds, at the prices it quoted",
+        summary="Order the seats of one of the caller's active holds: a ticket type per seat, a promo code",
+        description=(
+            "Seats not named in seats are sold as the default ticket type at the price the hold quoted. "
+            "The answer shows the price before (subtotal), the discount, the booking fee and the total charged."
+        ),
         request=OrderCreateSerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={201: OrderSerializer, **IDEMPOTENT_ERRORS},
+        examples=[
+            OpenApiExample(
+                "Two adults and a child, with a code",
+                request_only=True,
+                value={
+                    "hold": 41,
+                    "seats": [{"seat_label": "F7", "ticket_type": "child"}],
+                    "promo_code": "SUMMER10",
+                },
+            ),
+            OpenApiExample(
+                "The order made",
+                response_only=True,
+                status_codes=["201"],
+                value={
+                    "id": 17,
+                    "show": 5,
+                    "hold": 41,
+                    "status": "pending_payment",
+                    "seats": [
+                        {
+                            "seat_number": 55,
+                            "label": "F5",
+                            "ticket_type": "adult",
+                            "list_price": "12.00",
+                            "discount": "1.20",
+                            "price": "10.80",
+                            "fee": "0.75",
+                        },
+                        {
+                            "seat_number": 56,
+                            "label": "F6",
+                            "ticket_type": "adult",
+                            "list_price": "12.00",
+                            "discount": "1.20",
+                            "price": "10.80",
+                            "fee": "0.75",
+                        },
+                        {
+                            "seat_number": 57,
+                            "label": "F7",
+                            "ticket_type": "child",
+                            "list_price": "7.50",
+                            "discount": "0.75",
+                            "price": "6.75",
+                            "fee": "0.75",
+                        },
+                    ],
+                    "subtotal": "31.50",
+                    "discount": "3.15",
+                    "booking_fee": "2.25",
+                    "total": "30.60",
+                    "promo_code": "SUMMER10",
+                    "currency": "EUR",
+                    "reference": "60b415be-8a4c-4f55-9d7e-0a4b3c2f1e9d",
+                    "created_at": "2026-12-07T18:02:11Z",
+                    "expires_at": "2026-12-07T18:18:11Z",
+                    "paid_at": None,
+                    "payment_status": None,
+                    "payment_error": "",
+                    "amount_paid": "0.00",
+                    "amount_refunded": "0.00",
+                    "refund_if_cancelled": None,
+                },
+            ),
+        ],
         tags=["orders"],
     )
     def create(self, request: Request) -> Response:
@@ -63,7 +133,12 @@ class OrderViewSet(CustomerOrdersMixin, mixins.RetrieveModelMixin, viewsets.Gene
         user = customer(request)
 
         def perform() -> Response:
-            order = services.order_create(user=user, hold_id=asked.validated_data["hold"])
+            order = services.order_create(
+                user=user,
+                hold_id=asked.validated_data["hold"],
+                seats=asked.choices(),
+                promo_code=asked.validated_data.get("promo_code", ""),
+            )
             return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, user.pk, perform)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from decimal import Decimal
 from email.mime.image import MIMEImage
 from typing import Any
 
@@ -22,7 +23,7 @@ from django.utils import timezone
 from bookings.codes import display_code
 from bookings.models import Booking
 from bookings.services import CANCELLED, CONFIRMED
-from catalog.models import Show
+from catalog.models import Show, TicketType
 
 from . import signing
 
@@ -54,17 +55,32 @@ def render_confirmation(data: dict[str, Any]) -> EmailMultiAlternatives | None:
     if not tickets:  # every seat cancelled before the message went out: nothing to confirm
         return None
     show = tickets[0].show
+    types = {kind.code: kind for kind in TicketType.objects.filter(code__in={t.ticket_type_id for t in tickets})}
+    paid = data.get("paid")  # a paid order's receipt: amount, currency, how, at; subtotal, discount, fee, promo_code
+    fee = Decimal(paid.get("fee", "0")) if paid else Decimal("0")
     context = {
         **_show_context(show),
         "user": tickets[0].user,
         "reference": data["reference"],
         "tickets": [
-            {"seat_label": t.seat_label, "price": t.price, "code": display_code(t.code), "cid": f"ticket-{t.pk}"}
+            {
+                "seat_label": t.seat_label,
+                "ticket_type": types[t.ticket_type_id].name if t.ticket_type_id in types else t.ticket_type_id,
+                "note": types[t.ticket_type_id].note if t.ticket_type_id in types else "",
+                "list_price": t.price + t.discount,
+                "discount": t.discount,
+                "price": t.price,
+                "code": display_code(t.code),
+                "cid": f"ticket-{t.pk}",
+            }
             for t in tickets
         ],
-        "total": sum(t.price for t in tickets),
+        "subtotal": sum(t.price + t.discount for t in tickets),
+        "discount": sum(t.discount for t in tickets),
+        "fee": fee,
+        "total": sum((t.price for t in tickets), fee),
         "currency": tickets[0].currency,
-        "paid": data.get("paid"),  # a paid order's receipt: amount, currency, how, at
+        "paid": paid,
     }
     seats = ", ".join(t.seat_label for t in tickets)
     email = _email(

@@ -27,6 +27,9 @@ class TicketSerializer(serializers.ModelSerializer[Booking]):
     qr = serializers.SerializerMethodField(
         help_text="What the QR code holds: signed, so a door device can check it offline (GET /tickets/keys/)."
     )
+    ticket_type = serializers.CharField(
+        source="ticket_type_id", help_text="Who the ticket is for (GET /ticket-types/): the door checks it."
+    )
     movie_title = serializers.CharField(source="show.movie.title")
     show_date_time = serializers.DateTimeField(source="show.date_time")
     screen_name = serializers.CharField(source="show.screen.name")
@@ -45,6 +48,7 @@ class TicketSerializer(serializers.ModelSerializer[Booking]):
             "screen_name",
             "seat_label",
             "seat_number",
+            "ticket_type",
             "status",
             "checked_in_at",
             "reference",
@@ -173,6 +177,9 @@ class CheckInListEntrySerializer(serializers.Serializer[Any]):
     )
     seat_label = serializers.CharField()
     seat_number = serializers.IntegerField()
+    ticket_type = serializers.CharField(
+        source="ticket_type_id", help_text="Who it is for: what the door checks is in GET /ticket-types/ (note)."
+    )
     status = serializers.ChoiceField(choices=BOOKING_STATUSES)
     checked_in_at = serializers.DateTimeField(allow_null=True)
 

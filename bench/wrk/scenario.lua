@@ -39,7 +39,6 @@ end
 local scenario, params, tokens, shows, codes, created, mixed
 local thread_id, thread_total, holder, run_id, sent, warm
 local pending_holds = {}   -- hold ids this thread created and has yet to confirm
-local pending_orders = {}  -- order ids this thread created and has yet to cancel
 local next_code = 0
 local next_seat = 0
 local hot_shows = {}
@@ -88,16 +87,34 @@ local function hold_or_confirm()
    return post("/shows/" .. any(shows) .. "/holds/", '{"seat_number": ' .. math.random(tonumber(params.spread_seats)) .. '}', holder)
 end
 
--- The order path, as one customer per thread: hold a seat, order the hold,
--- cancel the order (which frees the seat), again.
-local order_path_holds = {}
-local function hold_order_cancel()
-   local order = table.remove(pending_orders)
-   if order then return post("/orders/" .. order .. "/cancel/", "{}", holder) end
-   local hold = table.remove(order_path_holds)
-   if hold then return post("/orders/", '{"hold": ' .. hold .. '}', holder) end
-   return post("/shows/" .. any(shows) .. "/holds/", '{"seat_number": ' .. math.random(tonumber(params.spread_seats)) .. '}', holder)
+-- The order paths, as one customer per thread: hold a seat, order the hold
+-- (plainly, or the seat as a child ticket with the data set's promo code),
+-- then a last step with the order, again. orders and priced_orders cancel it,
+-- which frees the seat; order_and_pay asks to pay (the service makes the
+-- Stripe PaymentIntent): the intent's id is written to <out prefix>.<thread>.pay,
+-- where bench/run.py's payer confirms it at the Stripe emulator as Stripe.js
+-- would, and the emulator's webhook then books the seat.
+local walk_holds, walk_orders = {}, {}  -- "hold seat" this thread has yet to order; orders to take the last step with
+local paying
+local function order_walk(order_body, last_step)
+   return function()
+      local order = table.remove(walk_orders)
+      if order then return last_step(order) end
+      local held = table.remove(walk_holds)
+      if held then
+         local hold, seat = held:match("^(%d+) (%d+)$")
+         return post("/orders/", order_body(hold, seat), holder)
+      end
+      return post("/shows/" .. any(shows) .. "/holds/", '{"seat_number": ' .. math.random(tonumber(params.spread_seats)) .. '}', holder)
+   end
 end
+local function plain(hold) return '{"hold": ' .. hold .. '}' end
+local function priced(hold, seat)
+   return '{"hold": ' .. hold .. ', "seats": [{"seat_number": ' .. seat .. ', "ticket_type": "child"}], "promo_code": "bench10"}'
+end
+local function cancel(order) return post("/orders/" .. order .. "/cancel/", "{}", holder) end
+local function pay(order) return post("/orders/" .. order .. "/pay/", "{}", holder) end
+local walks = {orders = order_walk(plain, cancel), priced_orders = order_walk(priced, cancel), order_and_pay = order_walk(plain, pay)}
 
 local requests = {
    baseline = function() return get("/healthz") end,
@@ -121,7 +138,9 @@ local requests = {
       return book_keyed(params.premiere_show, math.random(tonumber(params.premiere_seats)))
    end,
    holds = hold_or_confirm,
-   orders = hold_order_cancel,
+   orders = walks.orders,
+   priced_orders = walks.priced_orders,
+   order_and_pay = walks.order_and_pay,
    check_in = function()
       -- Each thread takes every thread_count-th code, so no code is scanned twice.
       next_code = next_code + 1
@@ -130,22 +149,6 @@ local requests = {
       return post("/check-ins/", '{"code": "' .. code .. '", "device": "bench"}', params.door_token)
    end,
 }
-
--- Paying online, as one customer per thread: hold a seat, order the hold,
--- ask to pay (the service makes the Stripe PaymentIntent); the intent's id is
--- written to <out prefix>.<thread>.pay, where bench/run.py's payer confirms
--- it at the Stripe emulator as Stripe.js would, and the emulator's webhook
--- then books the seat. Then the next seat.
-local to_order, to_pay = {}, {}
-local paying
-local function hold_order_pay()
-   local order = table.remove(to_pay)
-   if order then return post("/orders/" .. order .. "/pay/", "{}", holder) end
-   local hold = table.remove(to_order)
-   if hold then return post("/orders/", '{"hold": ' .. hold .. '}', holder) end
-   return post("/shows/" .. any(shows) .. "/holds/", '{"seat_number": ' .. math.random(tonumber(params.spread_seats)) .. '}', holder)
-end
-requests.order_and_pay = hold_order_pay
 
 -- The mixed scenario: mostly public catalog and seat-map reads, some
 -- my-bookings, some bookings and holds (weights out of 100).
@@ -200,27 +203,21 @@ end
 
 function response(status, headers, body)
    statuses[status] = (statuses[status] or 0) + 1
-   if scenario == "order_and_pay" then
+   if walks[scenario] then
+      -- An order: its last step next. A hold: order it next. A checkout: pay it.
       if status == 201 and body and body:find('"paid_at"', 1, true) then
-         table.insert(to_pay, body:match('^{"id":%s*(%d+)'))
+         table.insert(walk_orders, body:match('^{"id":%s*(%d+)'))
       elseif status == 201 and body then
-         table.insert(to_order, body:match('^{"id":%s*(%d+)'))
-      elseif status == 200 and body then
+         table.insert(walk_holds, body:match('^{"id":%s*(%d+)') .. " " .. body:match('"seat_numbers":%s*%[(%d+)'))
+      elseif status == 200 and body and paying then
          local intent = body:match('"payment_intent":%s*"([%w_]+)"')
          if intent then paying:write(intent, "\n") end
       end
       return
    end
    if status == 201 and body then
-      -- An order: cancel it next. A hold: confirm it (or order it) next. A
-      -- booking or a confirmed hold: remember it.
-      if body:find('"paid_at"', 1, true) then
-         local order = body:match('^{"id":%s*(%d+)')
-         if order then table.insert(pending_orders, order) end
-      elseif scenario == "orders" and body:find('"expires_at"', 1, true) then
-         local hold = body:match('^{"id":%s*(%d+)')
-         if hold then table.insert(order_path_holds, hold) end
-      elseif body:find('"expires_at"', 1, true) then
+      -- A hold: confirm it next. A booking or a confirmed hold: remember it.
+      if body:find('"expires_at"', 1, true) then
          local hold = body:match('^{"id":%s*(%d+)')
          if hold then table.insert(pending_holds, hold) end
       elseif body:find('"seat_number"', 1, true) and not body:find('"checked_in_by"', 1, true) then

@@ -38,6 +38,7 @@ def test_booking_a_free_seat_returns_the_booking(auth_client, user, show):
         "show_date_time": body["show_date_time"],
         "screen_name": show.screen.name,
         "seat_label": "A7",
+        "ticket_type": "adult",
         "price": "10.00",
         "currency": "EUR",
         "reference": str(booking.reference),

@@ -124,6 +124,8 @@ def test_show_list_has_the_documented_fields_and_counts_free_seats(api_client, s
         "available_seats": 49,
         "price": "10.00",
         "tier_prices": {},
+        "ticket_prices": {},
+        "ticket_types": [{"ticket_type": "adult", "prices": {"standard": "10.00"}}],
         "currency": "EUR",
     }
     assert item["date_time"].endswith("Z") or "+" in item["date_time"]

@@ -21,7 +21,13 @@ def test_staff_create_a_screen_from_an_explicit_layout(staff_client, api_client)
     response = staff_client.post("/screens/", {"name": "Hall 2", "layout": LAYOUT}, format="json")
 
     assert response.status_code == 201
-    assert response.json() == {"id": Screen.objects.get().id, "name": "Hall 2", "capacity": 16, "layout": LAYOUT}
+    assert response.json() == {
+        "id": Screen.objects.get().id,
+        "name": "Hall 2",
+        "capacity": 16,
+        "layout": LAYOUT,
+        "ticket_prices": {},
+    }
     assert api_client.get("/screens/").json()["results"][0]["name"] == "Hall 2"
 
 

@@ -9,8 +9,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from bookings.models import Booking
-from catalog.models import Genre
+from catalog.models import Genre, TicketType
 from core.admin import ReadOnlyAdmin, StaffAdmin
+from pricing.models import PromoCode
 from webhooks.models import Endpoint
 
 pytestmark = pytest.mark.django_db
@@ -110,11 +111,13 @@ def pages(show, user, staff_user):
         "auth/group": group.pk,
         "webhooks/endpoint": endpoint.pk,
         "bookings/booking": Booking.objects.get().pk,
+        "catalog/tickettype": TicketType.objects.create(code="child", name="Child").pk,
+        "pricing/promocode": PromoCode.objects.create(code="SWEEP", kind="percent", value=10).pk,
     }
 
 
 def test_the_sweep_covers_every_page_staff_edit_rows_on(pages, staff_user):
-    ours = {"accounts", "auth", "bookings", "catalog", "tickets", "outbox", "webhooks"}
+    ours = {"accounts", "auth", "bookings", "catalog", "tickets", "outbox", "webhooks", "pricing"}
     editable = {
         f"{model._meta.app_label}/{model._meta.model_name}"
         for model, model_admin in admin.site._registry.items()

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from catalog import services
-from catalog.models import Genre, Movie, Screen, Show
+from catalog.layouts import SeatPlan
+from catalog.models import Genre, Movie, Screen, Show, TicketType
 
 GENRES = ["Drama", "Comedy", "Science Fiction", "Thriller", "Family", "Documentary", "Romance", "Animation"]
 
@@ -115,6 +116,14 @@ SCREENS = [
 ]
 # Three hours apart: the longest demo movie plus cleaning fits in between.
 SLOTS = [time(12, 30), time(15, 30), time(18, 30), time(21, 30)]
+# Who tickets are for besides the default type (adult), and their prices as a share of it.
+TICKET_TYPES = [
+    ("child", "Child", "Under 14", 1),
+    ("senior", "Senior", "65 and over: ID required", 2),
+    ("student", "Student", "Student card required", 3),
+]
+CENT = Decimal("0.01")
+TYPE_SHARES = {"child": Decimal("0.6"), "senior": Decimal("0.8"), "student": Decimal("0.8")}
 MATINEE_DISCOUNT = Decimal("2.50")
 DAYS_AHEAD = 7
 DEMO_USERS = [("alice", "alice@example.com", False), ("admin", "admin@example.com", True)]
@@ -151,9 +160,23 @@ class Command(BaseCommand):
                 created_movies += 1
             movies.append(movie)
         created_shows = 0
+        for code, type_name, note, position in TICKET_TYPES:
+            TicketType.objects.get_or_create(
+                code=code, defaults={"name": type_name, "note": note, "position": position}
+            )
         for index, (name, layout, price, premium) in enumerate(SCREENS):
             screen = Screen.objects.filter(name=name).first() or services.screen_save(
-                screen=Screen(), name=name, layout=layout
+                screen=Screen(),
+                name=name,
+                layout=layout,
+                # The other types' prices, the same share off in every tier the screen has.
+                ticket_prices={
+                    code: {
+                        tier: str((Decimal(premium or price if tier == "premium" else price) * share).quantize(CENT))
+                        for tier in SeatPlan(layout).tiers
+                    }
+                    for code, share in TYPE_SHARES.items()
+                },
             )
             for day in range(DAYS_AHEAD + 1):
                 when_day = timezone.localdate() + timedelta(days=day)
