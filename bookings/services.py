@@ -357,11 +357,8 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
             raise BookingNotActive("This booking is already cancelled.")
         for check in (*cancel_one_checks, *cancel_checks):
             check(booking)
-        booking.show = show
-        booking.status = Booking.Status.CANCELLED
-        booking.cancelled_at = booking.changed_at = now
-        booking.cancelled_by = by
-        booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "changed_at"])
+        _mark_cancelled(booking, show=show, by=by, now=now)
+        booking.save(update_fields=CANCELLED_FIELDS)
         message_enqueue(
             kind=CANCELLED,
             key=f"{CANCELLED}:{booking.pk}",
@@ -381,6 +378,19 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
             )
         )
     return booking
+
+
+# What a cancellation changes of a booked row (_mark_cancelled), for the save.
+CANCELLED_FIELDS = ["status", "cancelled_at", "cancelled_by", "changed_at"]
+
+
+def _mark_cancelled(booking: Booking, *, show: Show, by: User | None, now: datetime) -> None:
+    """A booked row cancelled by ``by`` (the customer, staff, or None for the
+    system) now: its seat is free once saved; door scanners learn it (changed_at)."""
+    booking.show = show
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = booking.changed_at = now
+    booking.cancelled_by = by
 
 
 def _tell_of_cancellation(booking: Booking, *, by_staff: bool) -> None:
@@ -418,12 +428,9 @@ def purchase_cancel(
         for check in cancel_checks:
             check(booking)
     for booking in cancelled:
-        booking.show = show
-        booking.status = Booking.Status.CANCELLED
-        booking.cancelled_at = booking.changed_at = now
-        booking.cancelled_by = by
+        _mark_cancelled(booking, show=show, by=by, now=now)
         _tell_of_cancellation(booking, by_staff=by is not None and by.pk != booking.user_id)
-    Booking.objects.bulk_update(cancelled, ["status", "cancelled_at", "cancelled_by", "changed_at"])
+    Booking.objects.bulk_update(cancelled, CANCELLED_FIELDS)
     return cancelled
 
 

@@ -180,4 +180,6 @@ class Show(models.Model):
         for code, cells in own.items():
             if cells is not None:
                 grid[code] = {**grid.get(code, {}), **{tier: p for tier, p in cells.items() if tier in tiers}}
-        return {code: prices for code, prices in grid.items() if prices}
+        return {
+            code: {tier: prices[tier] for tier in tiers if tier in prices} for code, prices in grid.items() if prices
+        }

@@ -10,7 +10,8 @@ it must be told (a refund) goes through the outbox once the change commits.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -190,8 +191,7 @@ def order_cancel(*, order_id: int, user: User) -> Order:
     after that, RefundRefused."""
     order = _order_of(order_id, user)
     now = timezone.now()
-    with hold_change(hold_id=order.hold_id, user=user, action="order_cancel", now=now) as hold:
-        order = Order.objects.select_for_update().get(pk=order.pk)
+    with _order_change(order, user=user, action="order_cancel", now=now) as (hold, order):
         if order.status == Order.Status.PAID:
             quote = refund_quote(order, hold.show.date_time, now)
             if quote is None:
@@ -252,10 +252,10 @@ def order_pay_at_box_office(*, order_id: int, method: str, by: User) -> Paid:
         raise NotFound("Order not found.")
     customer = order.user
     now = timezone.now()
-    with hold_change(
-        hold_id=order.hold_id, user=customer, action="pay", now=now, refuse_started="it can no longer be sold"
-    ) as hold:
-        order = Order.objects.select_for_update().get(pk=order.pk)
+    with _order_change(order, user=customer, action="pay", now=now, refuse_started="it can no longer be sold") as (
+        hold,
+        order,
+    ):
         if order.status not in (Order.Status.PENDING_PAYMENT, Order.Status.EXPIRED):
             raise OrderNotPending(f"This order is {order.status}; only an unpaid order can be paid.")
         _promo_taken_again(order, now)
@@ -339,8 +339,7 @@ def payment_succeeded(order: Order, intent: Intent) -> Order:
     taken always ends in tickets or back with the customer.
     """
     now = timezone.now()
-    with hold_change(hold_id=order.hold_id, user=order.user, action="pay_online", now=now) as hold:
-        order = Order.objects.select_for_update().select_related("user").get(pk=order.pk)
+    with _order_change(order, action="pay_online", now=now) as (hold, order):
         if Payment.objects.filter(provider=Payment.Provider.STRIPE, provider_ref=intent.ref).exists():
             return order  # told twice: recorded the first time
         payment = Payment(
@@ -388,8 +387,7 @@ def payment_succeeded(order: Order, intent: Intent) -> Order:
 def _payment_canceled(order: Order, intent: Intent) -> Order:
     """A cancelled intent can never be paid: an order waiting for it is cancelled, its seats freed."""
     now = timezone.now()
-    with hold_change(hold_id=order.hold_id, user=order.user, action="pay_cancelled", now=now) as hold:
-        order = Order.objects.select_for_update().get(pk=order.pk)
+    with _order_change(order, action="pay_cancelled", now=now) as (hold, order):
         if order.payment_status == IntentStatus.SUCCEEDED:
             return order
         order.payment_status, order.payment_error = IntentStatus.CANCELED, "The payment was cancelled."
@@ -482,8 +480,7 @@ def order_refund(
     if order is None:
         raise NotFound("Order not found.")
     now = timezone.now()
-    with hold_change(hold_id=order.hold_id, user=order.user, action="refund", now=now) as hold:
-        order = Order.objects.select_for_update().get(pk=order.pk)
+    with _order_change(order, action="refund", now=now) as (hold, order):
         if order.status not in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED):
             raise OrderNotPending(f"This order is {order.status}; only a paid order can be refunded.")
         _refund_seats(
@@ -703,6 +700,19 @@ def promo_uses(now: datetime) -> Count:
 
 # Holds an order points at outlive HOLD_RETENTION_DAYS (bookings.services.kept_holds).
 ORDERED = Q(order__isnull=False)
+
+
+@contextmanager
+def _order_change(
+    order: Order, *, action: str, now: datetime, user: User | None = None, refuse_started: str | None = None
+) -> Iterator[tuple[Hold, Order]]:
+    """The order's hold and the order itself, each locked, after the show's lock
+    (hold_change): the order every change of an order takes them in. ``user``:
+    whose hold it is (by default the order's customer)."""
+    with hold_change(
+        hold_id=order.hold_id, user=user or order.user, action=action, now=now, refuse_started=refuse_started
+    ) as hold:
+        yield hold, Order.objects.select_for_update(of=("self",)).select_related("user").get(pk=order.pk)
 
 
 def _order_of(order_id: int, user: User) -> Order:

@@ -49,7 +49,9 @@ class PromoCode(models.Model):
     ticket_types = models.ManyToManyField(
         TicketType, blank=True, related_name="+", help_text="Only for seats of these types."
     )
-    min_seats = models.PositiveSmallIntegerField(default=1, help_text="Only for orders of at least this many seats.")
+    min_seats = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="Only for orders of at least this many seats."
+    )
     max_uses = models.PositiveIntegerField(null=True, blank=True, help_text="Uses in all (empty: no limit).")
     max_uses_per_customer = models.PositiveIntegerField(null=True, blank=True, help_text="Uses by one customer.")
     batch = models.CharField(max_length=64, blank=True, db_index=True, help_text="The batch it was made in, if any.")

@@ -160,7 +160,9 @@ class Sweep:
         what = f"{method} {path[:120]} {(body or b'')[:80]!r} {content_type}: {status} {content[:200]!r}"
         if status >= 500:
             self.failures.append(what)
-        elif status != 204 and not kind.startswith(("application/json", "image/")):
+        elif status != 204 and not (
+            kind.startswith(("application/json", "image/")) or (status == 200 and kind.startswith("text/csv"))
+        ):  # a picture, or an export's CSV; every refusal is JSON
             self.failures.append(f"not JSON ({kind}): {what}")
         elif before is not None and 400 <= status < 500 and snapshot() != before:
             self.failures.append(f"a refused write changed rows: {what}")
