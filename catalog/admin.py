@@ -293,6 +293,8 @@ class TicketTypeAdmin(StaffAdmin):
     """Who tickets are for. Types are never deleted once sold (tickets name them); to stop
     selling one, take its prices off the screens and shows."""
 
+    # No bulk actions: a text primary key from a list's checkboxes is not worth the risk; delete one by one.
+    actions = None
     list_display = ["name", "code", "note", "position"]
     list_editable = ["position"]
     ordering = ["position", "code"]

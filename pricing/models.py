@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -50,10 +50,16 @@ class PromoCode(models.Model):
         TicketType, blank=True, related_name="+", help_text="Only for seats of these types."
     )
     min_seats = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1)], help_text="Only for orders of at least this many seats."
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Only for orders of at least this many seats.",
     )
-    max_uses = models.PositiveIntegerField(null=True, blank=True, help_text="Uses in all (empty: no limit).")
-    max_uses_per_customer = models.PositiveIntegerField(null=True, blank=True, help_text="Uses by one customer.")
+    max_uses = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10_000_000)], help_text="Uses in all (empty: no limit)."
+    )
+    max_uses_per_customer = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10_000_000)], help_text="Uses by one customer."
+    )
     batch = models.CharField(max_length=64, blank=True, db_index=True, help_text="The batch it was made in, if any.")
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('show_dates_from', models.DateField(blank=True, help_text='Only for shows on or after this day.', null=True)),
                 ('show_dates_until', models.DateField(blank=True, help_text='Only for shows on or before this day.', null=True)),
                 ('weekdays', models.JSONField(blank=True, default=list, help_text='Only for shows on these weekdays (0 Monday).')),
-                ('min_seats', models.PositiveSmallIntegerField(default=1, help_text='Only for orders of at least this many seats.', validators=[django.core.validators.MinValueValidator(1)])),
+                ('min_seats', models.PositiveSmallIntegerField(default=1, help_text='Only for orders of at least this many seats.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)])),
                 ('max_uses', models.PositiveIntegerField(blank=True, help_text='Uses in all (empty: no limit).', null=True)),
                 ('max_uses_per_customer', models.PositiveIntegerField(blank=True, help_text='Uses by one customer.', null=True)),
                 ('batch', models.CharField(blank=True, db_index=True, help_text='The batch it was made in, if any.', max_length=64)),
