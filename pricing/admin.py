@@ -13,25 +13,8 @@ from core.exceptions import FieldError
 
 from . import services
 from .exports import codes_csv
-from .models import WEEKDAYS, PromoCode
+from .models import RULES, WEEKDAYS, PromoCode
 from .selectors import with_uses
-
-RULES = [
-    "kind",
-    "value",
-    "active",
-    "valid_from",
-    "valid_until",
-    "movies",
-    "shows",
-    "show_dates_from",
-    "show_dates_until",
-    "weekdays",
-    "ticket_types",
-    "min_seats",
-    "max_uses",
-    "max_uses_per_customer",
-]
 
 
 class WeekdaysField(forms.TypedMultipleChoiceField):

@@ -19,6 +19,23 @@ class PromoKind(models.TextChoices):
     FREE_SEATS = "free_seats", "seats made free (the dearest it applies to)"
 
 
+# A code's rules, as staff set them in the admin and the API: what it takes off and its limits.
+RULES = [
+    "kind",
+    "value",
+    "active",
+    "valid_from",
+    "valid_until",
+    "movies",
+    "shows",
+    "show_dates_from",
+    "show_dates_until",
+    "weekdays",
+    "ticket_types",
+    "min_seats",
+    "max_uses",
+    "max_uses_per_customer",
+]
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
 
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from catalog.models import Movie, Show, TicketType
 
-from .models import WEEKDAYS, PromoCode
+from .models import RULES, WEEKDAYS, PromoCode
 from .services import MAX_BATCH
 
 
@@ -34,22 +34,7 @@ class PromoRulesSerializer(serializers.ModelSerializer[PromoCode]):
 
     class Meta:
         model = PromoCode
-        fields = [
-            "kind",
-            "value",
-            "active",
-            "valid_from",
-            "valid_until",
-            "movies",
-            "shows",
-            "show_dates_from",
-            "show_dates_until",
-            "weekdays",
-            "ticket_types",
-            "min_seats",
-            "max_uses",
-            "max_uses_per_customer",
-        ]
+        fields = RULES
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("valid_from"), attrs.get("valid_until")
