@@ -378,6 +378,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.typed_field_errors",
+        "core.schema.query_errors",
     ],
     # In the order a client meets them.
     "TAGS": [

@@ -67,6 +67,24 @@ def typed_field_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     return result
 
 
+def query_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: a read that takes query parameters can be
+    refused with a 400, for a filter's value or for a NUL character anywhere in the
+    query (core/middleware.py), so each such operation documents it."""
+    answer = {
+        "description": ERROR_400.description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ValidationError"}}},
+    }
+    for operations in result.get("paths", {}).values():
+        read = operations.get("get")
+        if read and any(parameter.get("in") == "query" for parameter in read.get("parameters", [])):
+            responses = read["responses"]
+            if "400" not in responses:
+                responses["400"] = answer
+                read["responses"] = dict(sorted(responses.items()))
+    return result
+
+
 ERROR_400 = OpenApiResponse(
     response=ValidationErrorSerializer,
     description="Invalid input: detail and code, and each field in error with its messages.",
