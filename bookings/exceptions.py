@@ -1,3 +1,4 @@
+from catalog.layouts import Seat
 from core.exceptions import Busy, Conflict, FieldError, ServiceError
 
 
@@ -51,3 +52,56 @@ class UnknownSeats(FieldError):
     """Seats the show's screen does not have, reported under the field that named them."""
 
     code = "unknown_seats"
+
+
+class SeatNotForSale(Conflict):
+    """Seats staff keep off sale (blocked for the show or the screen): only staff sell them."""
+
+    code = "seat_not_for_sale"
+
+    def __init__(self, seats: list[Seat]) -> None:
+        listed = ", ".join(seat.label for seat in seats)
+        super().__init__(
+            f"Not for sale online: {listed}.",
+            seat_numbers=[seat.number for seat in seats],
+            seat_labels=[seat.label for seat in seats],
+        )
+
+
+class StrandsSeat(Conflict):
+    """The choice would leave a single free seat alone (catalog/seating.py) when another choice would not."""
+
+    code = "strands_seat"
+
+    def __init__(self, seats: list[Seat]) -> None:
+        listed = ", ".join(seat.label for seat in seats)
+        super().__init__(
+            f"These seats would leave {listed} on its own: choose seats beside it, or seats that leave "
+            "no single seat between taken seats or an aisle.",
+            seat_numbers=[seat.number for seat in seats],
+            seat_labels=[seat.label for seat in seats],
+        )
+
+
+class CompanionSeat(Conflict):
+    code = "companion_seat"
+
+    def __init__(self, seats: list[Seat]) -> None:
+        listed = ", ".join(seat.label for seat in seats)
+        super().__init__(
+            f"{listed}: a companion seat is sold with the wheelchair space beside it; "
+            "choose both, or ask the box office.",
+            seat_numbers=[seat.number for seat in seats],
+            seat_labels=[seat.label for seat in seats],
+        )
+
+
+class NoSeatsTogether(Conflict):
+    code = "no_seats_together"
+
+    def __init__(self, party: int, together: int) -> None:
+        super().__init__(
+            f"No {party} seats together are free; at most {together} can still sit together.",
+            party=party,
+            together=together,
+        )

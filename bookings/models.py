@@ -17,12 +17,13 @@ class BookingStatus(models.TextChoices):
     BOOKED = "booked"
     CANCELLED = "cancelled"
     HELD = "held"  # reserved by a hold until held_until, not sold yet
+    BLOCKED = "blocked"  # kept off sale by staff (house seats, a camera), with a reason
 
 
-# Statuses in which a row holds its seat: sold, or held by a checkout. One
+# Statuses in which a row holds its seat: sold, held by a checkout, or blocked by staff. One
 # partial unique index over both is what makes "one owner per seat" a fact of
 # the database rather than of the code.
-OCCUPYING = [BookingStatus.BOOKED, BookingStatus.HELD]
+OCCUPYING = [BookingStatus.BOOKED, BookingStatus.HELD, BookingStatus.BLOCKED]
 ONE_OCCUPANT_PER_SEAT = "bookings_one_occupant_per_seat"  # that index's constraint
 
 # A customer's bookings: what they bought, and what they or staff cancelled.
@@ -74,6 +75,8 @@ class Booking(models.Model):
         TicketType, on_delete=models.PROTECT, default=default_ticket_type, related_name="+", db_constraint=True
     )
     discount = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    # Why staff keep a blocked row's seat off sale (its user is who blocked it).
+    block_reason = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # Held rows: their hold, and its expiry copied here so that availability
@@ -132,19 +135,19 @@ class Booking(models.Model):
     def __str__(self) -> str:
         return f"Seat {self.seat_number} of {self.show} ({self.status})"
 
-    # The one definition of "occupies a seat": booked, or held and not yet
+    # The one definition of "occupies a seat": booked or blocked, or held and not yet
     # lapsed. A lapsed hold's rows still stand in the unique index until they
     # are removed, but nobody sees them as taken. In SQL (``prefix`` reaches
     # bookings across a relation, e.g. "bookings__" from Show) and in Python.
 
     @staticmethod
     def occupying(now: datetime, prefix: str = "") -> models.Q:
-        return models.Q(**{f"{prefix}status": BookingStatus.BOOKED}) | models.Q(
+        return models.Q(**{f"{prefix}status__in": [BookingStatus.BOOKED, BookingStatus.BLOCKED]}) | models.Q(
             **{f"{prefix}status": BookingStatus.HELD, f"{prefix}held_until__gt": now}
         )
 
     def occupies(self, now: datetime) -> bool:
-        return self.status == BookingStatus.BOOKED or (
+        return self.status in (BookingStatus.BOOKED, BookingStatus.BLOCKED) or (
             self.status == BookingStatus.HELD and self.held_until is not None and self.held_until > now
         )
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from catalog import seating
 from catalog.models import Show
 from catalog.serializers import type_prices
 
@@ -19,21 +20,35 @@ def booking_list(*, user: User) -> QuerySet[Booking]:
     return Booking.objects.of_customer(user).select_related("show__movie", "show__screen")
 
 
-def seat_map(*, show_id: int, user: User | None = None) -> dict[str, Any]:
-    """The show's seats, free, booked and held, as lists and as a map: two queries, whatever the size.
+def seat_blocks(*, show_id: int) -> QuerySet[Booking]:
+    """The seats staff blocked for a show, in seat order, with who blocked them."""
+    get_object_or_404(Show, pk=show_id)
+    return (
+        Booking.objects.filter(show_id=show_id, status=Booking.Status.BLOCKED)
+        .select_related("user")
+        .order_by("seat_number")
+    )
 
-    Seats of holds past their expiry are free. With ``user``, the seats that
-    user booked or holds are marked ``mine``.
+
+def seat_map(*, show_id: int, user: User | None = None) -> dict[str, Any]:
+    """The show's seats, free, booked, held and not for sale, as lists and as a
+    map with each seat's kind and the screen's sweet spot: two queries, whatever the size.
+
+    Seats of holds past their expiry are free. Seats staff blocked for the show
+    and the screen's unsold seats are ``unavailable``. With ``user``, the seats
+    that user booked or holds are marked ``mine``.
     """
     now = timezone.now()
     show = get_object_or_404(Show.objects.select_related("screen"), pk=show_id)
+    screen, plan = show.screen, show.screen.plan
     occupied: dict[int | None, tuple[str, int | None]] = {
-        seat: (status, owner)
+        seat: ("unavailable" if status == Booking.Status.BLOCKED else status, owner)
         for seat, status, owner in Booking.objects.filter(Booking.occupying(now), show=show).values_list(
             "seat_number", "status", "user_id"
         )
     }
-    plan = show.screen.plan
+    for number in map(plan.number_of, screen.unsold_seats or {}):
+        occupied.setdefault(number, ("unavailable", None))
     rows: list[dict[str, Any]] = []
     for place in plan.places():
         if not rows or rows[-1]["row"] != place.row:
@@ -43,17 +58,29 @@ def seat_map(*, show_id: int, user: User | None = None) -> dict[str, Any]:
             "seat_number": place.number,
             "label": place.label,
             "status": "blocked" if place.number is None else status,
+            "kind": place.kind,
         }
         if user is not None and owner == user.pk:
             seat["mine"] = True
         rows[-1]["seats"].append(seat)
+    spot = seating.sweet_spot(plan, screen.sweet_row or None, screen.sweet_place)
+
+    def numbers(status: str) -> list[int]:
+        return sorted(n for n, (s, _) in occupied.items() if s == status and n is not None)
+
     return {
         "show": show.pk,
         "total_seats": plan.capacity,
         "available": [n for n in range(1, plan.capacity + 1) if n not in occupied],
-        "booked": sorted(n for n, (status, _) in occupied.items() if status == Booking.Status.BOOKED),
-        "held": sorted(n for n, (status, _) in occupied.items() if status == Booking.Status.HELD),
+        "booked": numbers(Booking.Status.BOOKED),
+        "held": numbers(Booking.Status.HELD),
+        "unavailable": numbers("unavailable"),
         "currency": settings.CURRENCY,
         "ticket_types": type_prices(show),
+        "sweet_spot": {
+            "row": plan.layout[spot.row]["row"],
+            "place": int(spot.place) if spot.place is not None else None,
+        },
+        "no_single_seats": screen.no_single_seats,
         "layout": rows,
     }

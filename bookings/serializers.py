@@ -10,7 +10,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.layouts import normalize_label
+from catalog.layouts import KINDS, TIER, normalize_label
 from catalog.serializers import TypePricesSerializer
 from core.answers import Answer, answer_now
 from core.fields import iso_datetime
@@ -230,11 +230,22 @@ class SeatSerializer(serializers.Serializer[Any]):
     seat_number = serializers.IntegerField(allow_null=True, help_text="null for a blocked place (no seat to sell).")
     label = serializers.CharField()  # type: ignore[assignment]  # a field named "label" shadows Field.label
     status = serializers.ChoiceField(
-        choices=["available", "booked", "held", "blocked"], help_text="held: on hold during someone's checkout."
+        choices=["available", "booked", "held", "unavailable", "blocked"],
+        help_text="held: on hold during someone's checkout; unavailable: not sold online (staff keep it); "
+        "blocked: a place of the layout that is no seat (an aisle).",
+    )
+    kind = serializers.ChoiceField(
+        choices=list(KINDS),
+        help_text="wheelchair: a wheelchair space; companion: the seat beside one, for a companion.",
     )
     mine = serializers.BooleanField(
         required=False, help_text="Present (true) on the seats the caller booked or holds, when a token is sent."
     )
+
+
+class SweetSpotSerializer(serializers.Serializer[Any]):
+    row = serializers.CharField()
+    place = serializers.IntegerField(allow_null=True, help_text="null: the centre of each row.")
 
 
 class SeatRowSerializer(serializers.Serializer[Any]):
@@ -250,9 +261,16 @@ class SeatMapSerializer(serializers.Serializer[Any]):
     available = serializers.ListField(child=serializers.IntegerField())
     booked = serializers.ListField(child=serializers.IntegerField())
     held = serializers.ListField(child=serializers.IntegerField(), help_text="Seats on hold: not bookable now.")
+    unavailable = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Seats staff keep off sale (blocked for the show or the screen)."
+    )
     currency = serializers.CharField()
     ticket_types = TypePricesSerializer(
         many=True, help_text="The ticket types sold for this show (the default first), with their prices by tier."
+    )
+    sweet_spot = SweetSpotSerializer(help_text="Where best available seats a party from.")
+    no_single_seats = serializers.BooleanField(
+        help_text="Whether choices that leave a single seat alone are refused (409 strands_seat)."
     )
     layout = SeatRowSerializer(many=True, help_text="Rows front to back, each with its places in order.")
 
@@ -313,9 +331,56 @@ class TicketTypeReportSerializer(serializers.Serializer[Any]):
 
 
 class HoldCreateSerializer(BookingCreateSerializer):
-    """The seats to hold, in any of the booking forms (1 to HOLD_MAX_SEATS)."""
+    """The seats to hold, in any of the booking forms (1 to HOLD_MAX_SEATS), or
+    ``party``: that many seats, the best available (docs/seating.md)."""
 
     LIMIT = "HOLD_MAX_SEATS"
+    PARTY_OPTIONS = ("tier", "ticket_types", "wheelchair")
+
+    party = StrictIntegerField(
+        min_value=1,
+        max_value=100,
+        required=False,
+        help_text="Best available: hold this many seats together, nearest the screen's sweet spot "
+        "(1 to HOLD_MAX_SEATS), instead of naming them.",
+    )
+    tier = serializers.RegexField(
+        TIER.pattern, max_length=20, required=False, help_text="With party: only seats of this tier."
+    )
+    ticket_types = serializers.ListField(
+        child=serializers.SlugField(max_length=20),
+        required=False,
+        max_length=100,
+        help_text="With party: who the tickets are for; only seats of a tier where each of them is sold.",
+    )
+    wheelchair = serializers.BooleanField(
+        required=False, help_text="With party: the seats include a wheelchair space (with its companion seats)."
+    )
+
+    def validate_party(self, value: int) -> int:
+        if value > settings.HOLD_MAX_SEATS:
+            raise serializers.ValidationError(f"Give 1 to {settings.HOLD_MAX_SEATS} seats.")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        options = {name: attrs.pop(name) for name in self.PARTY_OPTIONS if name in attrs}
+        party = attrs.pop("party", None)
+        if party is None:
+            if options:
+                raise serializers.ValidationError({next(iter(options)): ["Only with party (best available)."]})
+            return super().validate(attrs)
+        if any(name in attrs for name in self.FORMS):
+            raise serializers.ValidationError({"party": ["Give party or the seats, not both."]})
+        return {
+            "field": "party",
+            "seat_numbers": [],
+            "seat_labels": [],
+            "single": False,
+            "party": party,
+            "tier": options.get("tier"),
+            "ticket_types": options.get("ticket_types", []),
+            "wheelchair": options.get("wheelchair", False),
+        }
 
 
 class HeldSeatSerializer(serializers.Serializer[Any]):
@@ -411,3 +476,39 @@ class HoldSerializer(Answer, serializers.ModelSerializer[Hold]):
             "extended": hold.extended,
             "reference": str(hold.reference),
         }
+
+
+class SeatBlockCreateSerializer(BookingCreateSerializer):
+    """Seats of a show to keep off sale (staff), in any of the booking forms, and why."""
+
+    LIMIT = "SEAT_BLOCK_MAX_SEATS"
+
+    reason = serializers.CharField(
+        max_length=100, help_text='Why, e.g. "house seats" or "camera position": staff see it.'
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        reason = attrs.pop("reason")
+        return {**super().validate(attrs), "reason": reason}
+
+
+class SeatBlockReleaseSerializer(BookingCreateSerializer):
+    """Blocked seats of a show to put back on sale (staff)."""
+
+    LIMIT = "SEAT_BLOCK_MAX_SEATS"
+
+
+class SeatBlockSerializer(serializers.ModelSerializer[Booking]):
+    label = serializers.CharField(source="seat_label")  # type: ignore[assignment]  # shadows Field.label
+    reason = serializers.CharField(source="block_reason")
+    blocked_by = serializers.CharField(source="user.username")
+    blocked_at = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = Booking
+        fields = ["seat_number", "label", "reason", "blocked_by", "blocked_at"]
+        read_only_fields = fields
+
+
+class SeatsReleasedSerializer(serializers.Serializer[Any]):
+    released = serializers.IntegerField(help_text="How many of the seats were blocked (and are on sale again).")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,12 +17,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from catalog import seating
 from catalog.layouts import Seat, SeatPlan
 from catalog.models import Show
 from catalog.queries import show_with_movie_and_screen
 from core.db import after_commit, insert, lock_wait_bounded, update
 from core.events import log_event
-from core.exceptions import NotFound
+from core.exceptions import FieldError, NotFound
 from core.httpcache import bump
 from outbox.services import message_enqueue
 from webhooks.services import event_emit, subscriptions
@@ -29,13 +31,17 @@ from webhooks.services import event_emit, subscriptions
 from . import queries
 from .exceptions import (
     BookingNotActive,
+    CompanionSeat,
     HoldLimit,
     HoldNotActive,
+    NoSeatsTogether,
     PaymentRequired,
+    SeatNotForSale,
     SeatsChanged,
     SeatTaken,
     ShowBusy,
     ShowStarted,
+    StrandsSeat,
     UnknownSeats,
 )
 from .models import ONE_OCCUPANT_PER_SEAT, Booking, Hold
@@ -243,6 +249,7 @@ def booking_create(
                 savepoint=False,
             ) as show:
                 seats = sorted(_seats_of(show, seat_numbers, seat_labels, seats_field))
+                seat_rules(show, seats, now)
                 plan = show.screen.plan
 
                 def new_rows(numbers: Sequence[int]) -> list[Booking]:
@@ -264,9 +271,7 @@ def booking_create(
                     occupied = occupants_freeing_lapsed(show=show, seat_numbers=left, now=now)
                     # Seats the caller holds are theirs to book: the hold gives them up.
                     mine = [row for row in occupied if row.status == Booking.Status.HELD and row.user_id == user.pk]
-                    taken = sorted(row.seat_number for row in occupied if row not in mine)
-                    if taken:
-                        raise SeatTaken(taken)
+                    _refuse_occupied([row for row in occupied if row not in mine], plan)
                     if mine:
                         _take_off_holds(mine, now)
                         _book_rows(mine, reference, now)
@@ -288,6 +293,160 @@ def booking_create(
         if refused is exc:
             raise
         raise refused from exc
+
+
+def _unsold(show: Show) -> set[int]:
+    """The seats of the show's screen that are not sold online (Screen.unsold_seats)."""
+    plan = show.screen.plan
+    return {n for n in map(plan.number_of, show.screen.unsold_seats or {}) if n is not None}
+
+
+def _taken(show: Show, now: datetime, numbers: Sequence[int] | None = None) -> set[int]:
+    """The seats nobody may choose now: occupied (booked, blocked, held by a hold
+    that has not lapsed) or not sold online. With ``numbers``, only in the rows
+    of those seats (their seat numbers are a range: layouts number row by row)."""
+    rows = Booking.objects.filter(Booking.occupying(now), show=show)
+    if numbers:
+        plan = show.screen.plan
+        names = {seat.row for seat in map(plan.seat, numbers) if seat is not None}
+        ranges = [
+            (before + 1, before + row["seats"] - len(row.get("blocked", ())))
+            for name, (before, row) in plan.rows.items()
+            if name in names
+        ]
+        rows = rows.filter(seat_number__gte=min(r[0] for r in ranges), seat_number__lte=max(r[1] for r in ranges))
+    return set(rows.values_list("seat_number", flat=True)) | _unsold(show)
+
+
+def seat_rules(show: Show, numbers: Sequence[int], now: datetime) -> None:
+    """What a customer may choose (docs/seating.md), checked under the show's lock:
+    no seat that is not sold online, no companion seat without its wheelchair
+    space, and where the screen asks for it (no_single_seats) no choice that
+    leaves a single seat alone while another choice of as many seats would not.
+    Staff at the box office are not held to these (hold_create's ``staff``)."""
+    plan = show.screen.plan
+    refused = sorted(_unsold(show) & set(numbers))
+    if refused:
+        raise SeatNotForSale(_existing_seats(plan, refused))
+    alone = seating.companions_alone(plan, numbers)
+    if alone:
+        raise CompanionSeat(alone)
+    if not show.screen.no_single_seats:
+        return
+    taken = _taken(show, now, numbers) - set(numbers)
+    stranded = seating.strands(plan, taken, numbers)
+    if stranded:
+        largest = max(Counter(seat.row for seat in _existing_seats(plan, numbers)).values())
+        if seating.another_way(plan, _taken(show, now) - set(numbers), largest):
+            raise StrandsSeat(stranded)
+
+
+def _best_for(show: Show, now: datetime, *, party: int, tiers: set[str] | None, wheelchair: bool) -> list[int]:
+    """Best available (catalog/seating.py) for a party, under the show's lock: the
+    seats nearest the screen's sweet spot together, else split where the cinema
+    allows it (BEST_AVAILABLE_SPLIT), else NoSeatsTogether."""
+    screen, taken = show.screen, _taken(show, now)
+    plan = screen.plan
+    spot = seating.sweet_spot(plan, screen.sweet_row or None, screen.sweet_place)
+    seats = seating.best_available(plan, taken, party, tiers=tiers, wheelchair=wheelchair, sweet=spot)
+    if seats is None and settings.BEST_AVAILABLE_SPLIT and not wheelchair:
+        seats = seating.best_split(plan, taken, party, tiers=tiers, sweet=spot)
+    if seats is None:
+        raise NoSeatsTogether(party, seating.together(plan, taken, tiers=tiers, wheelchair=wheelchair))
+    return sorted(seat.number for seat in seats if seat.number is not None)
+
+
+def _refuse_occupied(rows: list[Booking], plan: SeatPlan) -> None:
+    """Refuse seats that these rows occupy: SeatNotForSale when staff blocked them all, else SeatTaken."""
+    if rows and all(row.status == Booking.Status.BLOCKED for row in rows):
+        raise SeatNotForSale(_existing_seats(plan, sorted(row.seat_number for row in rows)))
+    if rows:
+        raise SeatTaken(sorted(row.seat_number for row in rows))
+
+
+def _insert_free(
+    show: Show, seats: list[Seat], rows_for: Callable[[Sequence[Seat]], list[Booking]], now: datetime
+) -> list[Booking]:
+    """Insert a row for each seat, all or none, under the show's lock. As in
+    booking_create the insert checks the seats; only the seats it left out are
+    looked at: any occupant refuses (SeatTaken), a lapsed hold gives way."""
+    inserted = insert(rows_for(seats), skip_taken=ONE_OCCUPANT_PER_SEAT)
+    done = {row.seat_number for row in inserted}
+    left = [seat for seat in seats if seat.number not in done]
+    if left:
+        in_the_way = occupants_freeing_lapsed(show=show, seat_numbers=[s.number for s in left if s.number], now=now)
+        _refuse_occupied(in_the_way, show.screen.plan)
+        inserted += insert(rows_for(left))
+    return inserted
+
+
+def seats_block(
+    *, show_id: int, by: User, reason: str, seat_numbers: Sequence[int] = (), seat_labels: Sequence[str] = ()
+) -> list[Booking]:
+    """Staff keep seats of a show off sale (house seats, a camera position), all
+    or none, with a reason: rows with status "blocked", which the one-occupant
+    index covers like sold and held ones. Seats already blocked keep their block;
+    a seat someone booked or holds is refused (SeatTaken)."""
+    now = timezone.now()
+    with seat_change(show_id=show_id, user=by, action="block", now=now) as show:
+        numbers = sorted(_seats_of(show, seat_numbers, seat_labels))
+        blocked = set(
+            Booking.objects.filter(show=show, seat_number__in=numbers, status=Booking.Status.BLOCKED).values_list(
+                "seat_number", flat=True
+            )
+        )
+
+        def blocked_rows(of: Sequence[Seat]) -> list[Booking]:
+            return [
+                _new_row(
+                    user=by,
+                    show=show,
+                    seat=seat,
+                    price=Decimal(0),
+                    reference=uuid.uuid4(),
+                    status=Booking.Status.BLOCKED,
+                    block_reason=reason,
+                    changed_at=now,
+                )
+                for seat in of
+            ]
+
+        fresh = [n for n in numbers if n not in blocked]
+        rows = _insert_free(show, _existing_seats(show.screen.plan, fresh), blocked_rows, now) if fresh else []
+        after_commit(lambda: log_event("seats_blocked", user_id=by.pk, show_id=show_id, seats=fresh, reason=reason))
+        return rows
+
+
+def seats_unblock(*, show: Show, seat_numbers: Sequence[int]) -> int:
+    """Take these seats of a locked show off their block; how many were blocked."""
+    deleted, _ = Booking.objects.filter(show=show, seat_number__in=seat_numbers, status=Booking.Status.BLOCKED).delete()
+    return deleted
+
+
+def seats_release(*, show_id: int, by: User, seat_numbers: Sequence[int] = (), seat_labels: Sequence[str] = ()) -> int:
+    """Staff put blocked seats of a show back on sale; how many were blocked."""
+    now = timezone.now()
+    with seat_change(show_id=show_id, user=by, action="release_block", now=now) as show:
+        numbers = _seats_of(show, seat_numbers, seat_labels)
+        released = seats_unblock(show=show, seat_numbers=numbers)
+        after_commit(lambda: log_event("seats_released", user_id=by.pk, show_id=show_id, seats=sorted(numbers)))
+        return released
+
+
+def _tiers_for(show: Show, tier: str | None, ticket_types: Sequence[str]) -> set[str] | None:
+    """The tiers a party may sit in: ``tier``, and only those where every one of
+    its ticket types is sold for the show (None: any)."""
+    tiers = None if tier is None else {tier}
+    if ticket_types:
+        prices = show.type_prices()
+        unknown = sorted(set(ticket_types) - set(prices))
+        if unknown:
+            raise FieldError(f"Not sold for this show: {', '.join(unknown)}.", field="ticket_types")
+        sold = set.intersection(*(set(prices[code]) for code in ticket_types))
+        tiers = sold if tiers is None else tiers & sold
+    if tiers is not None and not tiers & show.screen.plan.tiers:
+        raise FieldError("This show has no seats of that tier for these ticket types.", field="tier")
+    return tiers
 
 
 def _existing_seats(plan: SeatPlan, numbers: Sequence[int]) -> list[Seat]:
@@ -341,8 +500,8 @@ def booking_cancel(*, booking_id: int, by: User, own_only: bool = True) -> Booki
     The booking's own row is locked too, so that a check-in at the door (which
     locks only that row) and a cancel are one after the other: see cancel_checks.
     """
-    # Held rows are a hold's business: release the hold instead.
-    bookings = Booking.objects.exclude(status=Booking.Status.HELD)
+    # Held rows are a hold's business (release the hold instead), blocked ones staff's (seat_release).
+    bookings = Booking.objects.tickets()
     if own_only:
         bookings = bookings.filter(user=by)
     show_id = bookings.filter(pk=booking_id).values_list("show_id", flat=True).first()
@@ -444,10 +603,19 @@ def hold_create(
     seat_numbers: Sequence[int] = (),
     seat_labels: Sequence[str] = (),
     seats_field: str | None = None,
+    party: int | None = None,
+    tier: str | None = None,
+    ticket_types: Sequence[str] = (),
+    wheelchair: bool = False,
+    staff: bool = False,
 ) -> Hold:
-    """Hold seats for ``user`` during checkout, all of them or none.
+    """Hold seats for ``user`` during checkout, all of them or none: the seats
+    named, or with ``party`` the best available for that many (in ``tier``, in
+    a tier where every one of ``ticket_types`` is sold, with a wheelchair space).
 
-    Raises the errors of booking_create, and HoldLimit when the customer
+    Raises the errors of booking_create, the refusals of seat_rules (not for
+    ``staff``: the box office sells any seat, blocked ones included, which it
+    takes off their block), NoSeatsTogether, and HoldLimit when the customer
     already has HOLD_MAX_PER_SHOW active holds for this show.
     """
     now = timezone.now()
@@ -455,7 +623,15 @@ def hold_create(
         with seat_change(
             show_id=show_id, user=user, action="hold", now=now, refuse_started="its seats can no longer be held"
         ) as show:
-            seats = sorted(_seats_of(show, seat_numbers, seat_labels, seats_field))
+            if party is not None:
+                tiers = _tiers_for(show, tier, ticket_types)
+                seats = _best_for(show, now, party=party, tiers=tiers, wheelchair=wheelchair)
+            else:
+                seats = sorted(_seats_of(show, seat_numbers, seat_labels, seats_field))
+                if staff:
+                    seats_unblock(show=show, seat_numbers=seats)
+                else:
+                    seat_rules(show, seats, now)
             active = queries.active_holds(user_id=user.pk, show_id=show.pk, now=now)
             if active and len(active) >= settings.HOLD_MAX_PER_SHOW:
                 raise HoldLimit(
@@ -492,17 +668,7 @@ def hold_create(
                     for seat in of
                 ]
 
-            # As in booking_create: the insert checks the seats; only seats left
-            # out are looked at (here any occupant refuses, the caller's own hold too).
-            held = {row.seat_number for row in insert(held_rows(quoted), skip_taken=ONE_OCCUPANT_PER_SEAT)}
-            left = [number for number in seats if number not in held]
-            if left:
-                taken = sorted(
-                    row.seat_number for row in occupants_freeing_lapsed(show=show, seat_numbers=left, now=now)
-                )
-                if taken:
-                    raise SeatTaken(taken)
-                insert(held_rows(_existing_seats(show.screen.plan, left)))
+            _insert_free(show, quoted, held_rows, now)
             after_commit(
                 lambda: log_event("hold_created", hold_id=hold.pk, user_id=user.pk, show_id=show_id, seats=seats)
             )

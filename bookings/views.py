@@ -39,7 +39,11 @@ from .serializers import (
     HoldSerializer,
     MovieReportSerializer,
     PurchaseSerializer,
+    SeatBlockCreateSerializer,
+    SeatBlockReleaseSerializer,
+    SeatBlockSerializer,
     SeatMapSerializer,
+    SeatsReleasedSerializer,
     ShowReportSerializer,
     TicketTypeReportSerializer,
 )
@@ -53,6 +57,8 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet[Any]):
 
     lookup_value_regex = ID_PATTERN
     serializer_class = BookingSerializer
+    queryset = Show.objects.none()  # for the schema's path id: actions read through services and selectors
+    pagination_class = None  # a show's seat blocks are one list, as its seat map is
 
     @extend_schema(
         summary="Seat map of a show: free and booked seat numbers (public)",
@@ -73,12 +79,9 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet[Any]):
         service's arguments; and whether they came as the single seat_number."""
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        return {
-            "seat_numbers": data["seat_numbers"],
-            "seat_labels": data["seat_labels"],
-            "seats_field": data["field"],
-        }, data["single"]
+        data = dict(serializer.validated_data)
+        field, single = data.pop("field"), data.pop("single")
+        return {**data, "seats_field": field}, single
 
     @extend_schema(
         summary="Book one seat, or several seats all or nothing",
@@ -122,7 +125,12 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet[Any]):
         description=(
             "The seats are reserved for the caller until `expires_at` (HOLD_MINUTES, 8 by default), "
             "then free again without any action. Seats as in booking: `seat_numbers`, `seat_labels` "
-            "or `seat_number`. One active hold per show and customer by default."
+            "or `seat_number`; or best available: `party` (optionally `tier`, `ticket_types`, `wheelchair`) "
+            "holds that many seats together nearest the screen's sweet spot, or answers 409 "
+            "`no_seats_together` with how many can still sit together. A choice that would leave a single "
+            "seat alone where the screen forbids it is a 409 `strands_seat` naming the seat; seats not sold "
+            "online are 409 `seat_not_for_sale`; a companion seat without its wheelchair space 409 "
+            "`companion_seat` (docs/seating.md). One active hold per show and customer by default."
         ),
         request=HoldCreateSerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
@@ -139,6 +147,58 @@ class ShowSeatsViewSet(CachedResponseMixin, viewsets.GenericViewSet[Any]):
             return Response(HoldSerializer(hold).data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, user.pk, perform)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The seats staff keep off sale for this show, with why (staff)",
+        responses={200: SeatBlockSerializer(many=True), 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        tags=["seat blocks"],
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Keep seats of this show off sale: house seats, a camera position (staff)",
+        description=(
+            "Blocked seats are not sold online and show as `unavailable` on the seat map; the box office "
+            "still sells them. Seats already blocked keep their block; a booked or held seat is a 409 "
+            "`seat_taken`. Seats as in booking, with a `reason`."
+        ),
+        request=SeatBlockCreateSerializer,
+        responses={
+            201: SeatBlockSerializer(many=True),
+            400: ERROR_400,
+            401: ERROR_401,
+            403: ERROR_403,
+            404: ERROR_404,
+            409: ERROR_409,
+        },
+        tags=["seat blocks"],
+    )
+    @action(detail=True, methods=["get", "post"], permission_classes=[permissions.IsAdminUser])
+    def blocks(self, request: Request, pk: str) -> Response:
+        if request.method == "POST":
+            asked, _ = self.seats_asked(request, SeatBlockCreateSerializer)
+            services.seats_block(
+                show_id=int(pk), by=customer(request), **self.seats_only(asked), reason=asked["reason"]
+            )
+        rows = selectors.seat_blocks(show_id=int(pk))
+        answer = status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK
+        return Response(SeatBlockSerializer(rows, many=True).data, status=answer)
+
+    @extend_schema(
+        summary="Put blocked seats of this show back on sale (staff)",
+        request=SeatBlockReleaseSerializer,
+        responses={200: SeatsReleasedSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        tags=["seat blocks"],
+    )
+    @action(detail=True, methods=["post"], url_path="blocks/release", permission_classes=[permissions.IsAdminUser])
+    def release_blocks(self, request: Request, pk: str) -> Response:
+        asked, _ = self.seats_asked(request, SeatBlockReleaseSerializer)
+        released = services.seats_release(show_id=int(pk), by=customer(request), **self.seats_only(asked))
+        return Response(SeatsReleasedSerializer({"released": released}).data)
+
+    @staticmethod
+    def seats_only(asked: dict[str, Any]) -> dict[str, Any]:
+        return {"seat_numbers": asked["seat_numbers"], "seat_labels": asked["seat_labels"]}
 
 
 @extend_schema_view(

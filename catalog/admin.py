@@ -198,10 +198,13 @@ class ShowPricesForm(ShowAdminForm):
             raise ValidationError(exc.messages) from exc
 
 
+SCREEN_FIELDS = ["name", "layout", *services.SEATING_FIELDS]
+
+
 class ScreenAdminForm(forms.ModelForm[Screen]):
     class Meta:
         model = Screen
-        fields = ["name", "layout"]
+        fields = SCREEN_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -219,6 +222,13 @@ class ScreenAdminForm(forms.ModelForm[Screen]):
             )
         except ValidationError as exc:  # a price for a tier the new layout lacks, for one
             raise ValidationError(exc.messages) from exc
+        if cleaned.get("layout"):  # errors by field: sweet_row, sweet_place, unsold_seats
+            cleaned["unsold_seats"] = services.screen_check_seating(
+                plan=SeatPlan(cleaned["layout"], validate=False),
+                sweet_row=cleaned.get("sweet_row") or "",
+                sweet_place=cleaned.get("sweet_place"),
+                unsold_seats=cleaned.get("unsold_seats") or {},
+            )
         return cleaned
 
     def clean_layout(self) -> list[dict[str, Any]]:
@@ -321,6 +331,14 @@ class ScreenAdmin(StaffAdmin):
         ]
         return [
             (None, {"fields": ["name", "drawing", "layout", "capacity"]}),
+            (
+                "Seating",
+                {
+                    "fields": list(services.SEATING_FIELDS),
+                    "description": "Where best available seats parties, the rule against single seats left alone, "
+                    "and seats no show sells online (docs/seating.md).",
+                },
+            ),
             PriceGrid.fieldset(
                 rows,
                 "The default prices of the other ticket types for this screen's shows (a show can change them). "
@@ -329,7 +347,7 @@ class ScreenAdmin(StaffAdmin):
         ]
 
     def get_form(self, request: HttpRequest, obj: Screen | None = None, change: bool = False, **kwargs: Any) -> Any:
-        kwargs["fields"] = ["name", "layout"]
+        kwargs["fields"] = SCREEN_FIELDS
         return super().get_form(request, obj, change=change, **kwargs)
 
     class Media:
@@ -365,6 +383,7 @@ class ScreenAdmin(StaffAdmin):
             name=obj.name,
             layout=obj.layout,
             ticket_prices=form.cleaned_data.get("ticket_prices", {}),
+            **{field: getattr(obj, field) for field in services.SEATING_FIELDS},
         )
         obj.pk, obj.capacity = saved.pk, saved.capacity
 

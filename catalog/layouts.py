@@ -9,8 +9,11 @@ A layout is a list of rows, front to back:
 ``seats`` counts the physical places in the row; ``blocked`` ones (an aisle,
 a wheelchair space, a broken seat) exist on the map but are never sold.
 ``tier`` names a price tier (default "standard"); a show can price tiers
-differently. Every sellable seat gets a ``seat_number``, 1..capacity, counted
-row by row, and a label: the row letter and the place in the row ("F7").
+differently. ``wheelchair`` lists the row's wheelchair spaces and ``companion``
+the seats beside them for a companion (docs/seating.md): seats like the others,
+numbered and sold, with rules of their own (catalog/seating.py). Every
+sellable seat gets a ``seat_number``, 1..capacity, counted row by row, and a
+label: the row letter and the place in the row ("F7").
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ Row = dict[str, Any]
 MAX_ROWS = 50  # x 100 seats: at most 5,000 seats in a screen
 MAX_SEATS_IN_ROW = 100
 STANDARD = "standard"
+# The kinds of seat a layout can mark (a seat's ``kind``); STANDARD for the rest.
+WHEELCHAIR = "wheelchair"
+COMPANION = "companion"
+KINDS = (STANDARD, WHEELCHAIR, COMPANION)
 ROW = re.compile(r"^[A-Z]{1,2}$")
 TIER = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
 # Row letters, optional whitespace, then a place number without leading zeros.
@@ -66,6 +73,15 @@ class Seat:
     row: str
     place: int
     tier: str
+    kind: str = STANDARD
+
+
+def kind_of(row: Row, place: int) -> str:
+    if place in row.get(WHEELCHAIR, ()):
+        return WHEELCHAIR
+    if place in row.get(COMPANION, ()):
+        return COMPANION
+    return STANDARD
 
 
 class SeatPlan:
@@ -110,7 +126,9 @@ class SeatPlan:
                 for blocked in row.get("blocked", ()):  # sorted: skip the blocked places up to ours
                     if blocked <= place:
                         place += 1
-                return Seat(number, f"{row['row']}{place}", row["row"], place, row.get("tier", STANDARD))
+                return Seat(
+                    number, f"{row['row']}{place}", row["row"], place, row.get("tier", STANDARD), kind_of(row, place)
+                )
         return None
 
     def label_of(self, number: int) -> str:
@@ -142,14 +160,18 @@ class SeatPlan:
 
     def places(self) -> list[Seat]:
         """Every place row by row, blocked ones included (for drawing the map)."""
+        return [seat for name in self.rows for seat in self.row_places(name)]
+
+    def row_places(self, name: str) -> list[Seat]:
+        """Every place of one row, blocked ones included."""
+        before, row = self.rows[name]
+        blocked, number, tier = set(row.get("blocked", ())), before, row.get("tier", STANDARD)
         places = []
-        for before, row in self.rows.values():
-            blocked, number = set(row.get("blocked", ())), before
-            for place in range(1, row["seats"] + 1):
-                if place not in blocked:
-                    number += 1
-                seat_number = None if place in blocked else number
-                places.append(Seat(seat_number, f"{row['row']}{place}", row["row"], place, row.get("tier", STANDARD)))
+        for place in range(1, row["seats"] + 1):
+            if place not in blocked:
+                number += 1
+            seat_number = None if place in blocked else number
+            places.append(Seat(seat_number, f"{name}{place}", name, place, tier, kind_of(row, place)))
         return places
 
 
@@ -160,8 +182,10 @@ def clean_layout(layout: object) -> list[Row]:
     rows: list[Row] = []
     seen: set[str] = set()
     for index, row in enumerate(layout, start=1):
-        if not isinstance(row, dict) or set(row) - {"row", "seats", "blocked", "tier"}:
-            raise ValidationError(f"Row {index}: give row, seats and optionally blocked and tier.")
+        if not isinstance(row, dict) or set(row) - {"row", "seats", "blocked", "tier", WHEELCHAIR, COMPANION}:
+            raise ValidationError(
+                f"Row {index}: give row, seats and optionally blocked, tier, wheelchair and companion."
+            )
         name, seats = row.get("row"), row.get("seats")
         if not isinstance(name, str) or not ROW.match(name):
             raise ValidationError(f"Row {index}: row must be one or two capital letters, e.g. 'A'.")
@@ -185,6 +209,25 @@ def clean_layout(layout: object) -> list[Row]:
             clean["blocked"] = sorted(blocked)
         if tier != STANDARD:
             clean["tier"] = tier
+        marked: set[int] = set()
+        for kind in (WHEELCHAIR, COMPANION):
+            places = row.get(kind, [])
+            if (
+                not isinstance(places, list)
+                or any(isinstance(p, bool) or not isinstance(p, int) or not 1 <= p <= seats for p in places)
+                or len(set(places)) != len(places)
+                or set(places) & (set(blocked) | marked)
+            ):
+                raise ValidationError(
+                    f"Row {name}: {kind} must list distinct places from 1 to {seats} that are seats "
+                    "(not blocked) and of one kind only."
+                )
+            marked |= set(places)
+            if places:
+                clean[kind] = sorted(places)
+        for companion in clean.get(COMPANION, ()):
+            if not any(abs(companion - space) == 1 for space in clean.get(WHEELCHAIR, ())):
+                raise ValidationError(f"Row {name}: companion seat {companion} is not beside a wheelchair space.")
         rows.append(clean)
     if not any(row["seats"] > len(row.get("blocked", [])) for row in rows):
         raise ValidationError("A layout needs at least one seat that is not blocked.")

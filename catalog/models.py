@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from .layouts import STANDARD, Seat, SeatPlan
+from .layouts import MAX_SEATS_IN_ROW, STANDARD, Seat, SeatPlan
 
 MAX_DURATION_MINUTES = 600
 
@@ -96,6 +96,26 @@ class Screen(models.Model):
     # more rows than the show and its screen (catalog.services.clean_ticket_prices).
     ticket_prices = models.JSONField(
         default=dict, blank=True, help_text='Default prices by ticket type and tier: {"child": {"standard": "5.00"}}.'
+    )
+    # Where best available seats a party: the best place to sit (catalog/seating.py).
+    sweet_row = models.CharField(
+        max_length=2, blank=True, help_text="The row of the best seats; empty: the middle row."
+    )
+    sweet_place = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS_IN_ROW)],
+        help_text="The place in that row; empty: the centre of each row.",
+    )
+    no_single_seats = models.BooleanField(
+        default=False, help_text="Refuse choices of seats that leave a single free seat alone (docs/seating.md)."
+    )
+    # Seats of the screen no show sells online (a broken seat, a camera
+    # position), with why: {"F7": "broken seat"}. On the screen rather than on
+    # each show, so that every show, those scheduled later too, leaves them out
+    # with no row written; staff still sell them at the box office.
+    unsold_seats = models.JSONField(
+        default=dict, blank=True, help_text='Seats not sold online in any show, with why: {"F7": "broken seat"}.'
     )
 
     class Meta:

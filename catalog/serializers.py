@@ -58,7 +58,17 @@ LAYOUT_SCHEMA = {
             "blocked": {
                 "type": "array",
                 "items": {"type": "integer", "minimum": 1},
-                "description": "Places that exist but are never sold (aisle, wheelchair space).",
+                "description": "Places that exist but are no seat (an aisle, a pillar): never sold.",
+            },
+            "wheelchair": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 1},
+                "description": "Wheelchair spaces (places that are no blocked place).",
+            },
+            "companion": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 1},
+                "description": "Companion seats, each beside a wheelchair space.",
             },
             "tier": {"type": "string", "pattern": "^[a-z][a-z0-9_-]{0,19}$", "description": "Default: standard."},
         },
@@ -135,6 +145,17 @@ class TierPricesField(serializers.JSONField):
     pass
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 100},
+        "description": 'Seats no show sells online, by label, with why: {"F7": "broken seat"}.',
+    }
+)
+class UnsoldSeatsField(serializers.JSONField):
+    pass
+
+
 class ScreenSerializer(serializers.ModelSerializer[Screen]):
     """A screen's layout, or for a plain rectangle just rows and seats_per_row."""
 
@@ -145,10 +166,37 @@ class ScreenSerializer(serializers.ModelSerializer[Screen]):
     rows = serializers.IntegerField(write_only=True, required=False, min_value=1, max_value=MAX_ROWS)
     seats_per_row = serializers.IntegerField(write_only=True, required=False, min_value=1, max_value=MAX_SEATS_IN_ROW)
     ticket_prices = ScreenTicketPricesField(required=False)
+    sweet_row = serializers.RegexField(
+        r"^[A-Z]{1,2}$",
+        required=False,
+        allow_blank=True,
+        max_length=2,
+        help_text="The row best available seats parties nearest; empty: the middle row.",
+    )
+    sweet_place = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_SEATS_IN_ROW,
+        help_text="The place in that row; null: the centre of each row.",
+    )
+    unsold_seats = UnsoldSeatsField(required=False)
 
     class Meta:
         model = Screen
-        fields = ["id", "name", "capacity", "layout", "rows", "seats_per_row", "ticket_prices"]
+        fields = [
+            "id",
+            "name",
+            "capacity",
+            "layout",
+            "rows",
+            "seats_per_row",
+            "ticket_prices",
+            "sweet_row",
+            "sweet_place",
+            "no_single_seats",
+            "unsold_seats",
+        ]
         read_only_fields = ["capacity"]
         # Uniqueness is checked by the service, case and all.
         extra_kwargs: dict[str, dict[str, Any]] = {"name": {"validators": []}}

@@ -17,7 +17,7 @@ from core.exceptions import ServiceError
 from webhooks.services import event_emit
 
 from .exceptions import HasBookings, ScheduleConflict
-from .layouts import STANDARD, Row, SeatPlan, rows_of
+from .layouts import STANDARD, Row, SeatPlan, normalize_label, rows_of
 from .models import MAX_DURATION_MINUTES, Genre, Movie, Screen, Show, TicketType
 
 MAX_PRICE = Decimal("999999.99")
@@ -105,9 +105,45 @@ def screen_check_layout(*, screen: Screen, layout: object) -> list[Row]:
     return clean
 
 
-def screen_save(*, screen: Screen, name: str, layout: list[Row], ticket_prices: dict[str, Any] | None = None) -> Screen:
+SEATING_FIELDS = ("sweet_row", "sweet_place", "no_single_seats", "unsold_seats")
+
+
+def screen_check_seating(*, plan: SeatPlan, sweet_row: str, sweet_place: int | None, unsold_seats: object) -> Any:
+    """The sweet spot and the unsold seats checked against the layout: the unsold
+    seats in canonical form ({"F7": "broken seat"}); ValidationError by field."""
+    rows = {row["row"]: row for row in plan.layout}
+    if sweet_row and sweet_row not in rows:
+        raise ValidationError({"sweet_row": f"No row {sweet_row} in this screen's layout."})
+    longest = rows[sweet_row]["seats"] if sweet_row else max(row["seats"] for row in plan.layout)
+    if sweet_place is not None and not 1 <= sweet_place <= longest:
+        raise ValidationError({"sweet_place": f"A place from 1 to {longest}."})
+    if not isinstance(unsold_seats, dict) or len(unsold_seats) > plan.capacity:
+        raise ValidationError({"unsold_seats": 'Seats by label, each with why: {"F7": "broken seat"}.'})
+    clean: dict[str, str] = {}
+    for text, reason in unsold_seats.items():
+        label = normalize_label(text) if isinstance(text, str) else None
+        if label is None or plan.number_of(label) is None:
+            raise ValidationError({"unsold_seats": f"No seat {text!r} in this screen's layout."})
+        if not isinstance(reason, str) or not reason.strip() or len(reason) > 100 or "\x00" in reason:
+            raise ValidationError({"unsold_seats": f"{label}: give why, in 1 to 100 characters."})
+        clean[label] = reason.strip()
+    return dict(sorted(clean.items(), key=lambda item: plan.number_of(item[0]) or 0))
+
+
+def screen_save(
+    *,
+    screen: Screen,
+    name: str,
+    layout: list[Row],
+    ticket_prices: dict[str, Any] | None = None,
+    **seating: Any,
+) -> Screen:
     """Create or change a screen (see screen_check_layout for the rule on layouts);
-    ``ticket_prices``, its default prices of the other ticket types (None: unchanged)."""
+    ``ticket_prices``, its default prices of the other ticket types (None: unchanged);
+    ``seating``, any of SEATING_FIELDS (left out: unchanged)."""
+    unexpected = set(seating) - set(SEATING_FIELDS)
+    if unexpected:
+        raise TypeError(f"screen_save() got unexpected keywords {sorted(unexpected)}")
     with transaction.atomic():
         if screen.pk:
             screen = Screen.objects.select_for_update().get(pk=screen.pk)
@@ -116,6 +152,15 @@ def screen_save(*, screen: Screen, name: str, layout: list[Row], ticket_prices: 
             list(Show.objects.select_for_update(no_key=True).filter(screen=screen).values_list("pk", flat=True))
         screen.layout = screen_check_layout(screen=screen, layout=layout)
         screen.name = name
+        for field, value in seating.items():
+            setattr(screen, field, value)
+        # Checked against the layout being saved, whichever of them changed.
+        screen.unsold_seats = screen_check_seating(
+            plan=SeatPlan(screen.layout, validate=False),
+            sweet_row=screen.sweet_row,
+            sweet_place=screen.sweet_place,
+            unsold_seats=screen.unsold_seats,
+        )
         if ticket_prices is not None:
             screen.ticket_prices = clean_ticket_prices(
                 tiers=SeatPlan(screen.layout, validate=False).tiers, ticket_prices=ticket_prices, of_show=False

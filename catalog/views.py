@@ -147,7 +147,11 @@ class ScreenViewSet(CachedReadMixin, viewsets.ModelViewSet[Screen]):
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = serializer.validated_data
         serializer.instance = services.screen_save(
-            screen=Screen(), name=data["name"], layout=data["layout"], ticket_prices=data.get("ticket_prices")
+            screen=Screen(),
+            name=data["name"],
+            layout=data["layout"],
+            ticket_prices=data.get("ticket_prices"),
+            **{field: data[field] for field in services.SEATING_FIELDS if field in data},
         )
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
@@ -157,6 +161,7 @@ class ScreenViewSet(CachedReadMixin, viewsets.ModelViewSet[Screen]):
             name=data.get("name", screen.name),
             layout=data.get("layout", screen.layout),
             ticket_prices=data.get("ticket_prices"),
+            **{field: data[field] for field in services.SEATING_FIELDS if field in data},
         )
 
     def perform_destroy(self, instance: Screen) -> None:

@@ -369,7 +369,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # A booking's and a ticket's status are one set: one name for it.
-    "ENUM_NAME_OVERRIDES": {"BookingStatusEnum": "bookings.serializers.BOOKING_STATUSES"},
+    "ENUM_NAME_OVERRIDES": {
+        "BookingStatusEnum": "bookings.serializers.BOOKING_STATUSES",
+        "SeatKindEnum": "catalog.layouts.KINDS",
+        "KindEnum": "pricing.models.PromoKind",  # the promo code kind, named before seat kinds came
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -388,6 +392,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "screens", "description": "Screens and their seat layouts (public); staff manage them."},
         {"name": "shows", "description": "Screenings, seat maps and booking."},
         {"name": "holds", "description": "Hold seats during checkout, then confirm or release."},
+        {"name": "seat blocks", "description": "Seats of a show staff keep off sale, and put back (staff)."},
         {"name": "bookings", "description": "The caller's bookings; cancelling."},
         {"name": "tickets", "description": "The caller's tickets with their QR codes; the keys that sign them."},
         {"name": "check-in", "description": "The door: check tickets in, check-in lists for offline scanners."},
@@ -443,6 +448,12 @@ HOLD_MAX_LIFETIME_MINUTES = env_int("HOLD_MAX_LIFETIME_MINUTES", 20)
 HOLD_MAX_SEATS = env_int("HOLD_MAX_SEATS", 10)
 HOLD_MAX_PER_SHOW = env_int("HOLD_MAX_PER_SHOW", 1)  # active holds per customer per show
 HOLD_RETENTION_DAYS = env_int("HOLD_RETENTION_DAYS", 7)  # ended holds are deleted after this
+# Best available (docs/seating.md): a party that can not sit together is
+# split over as few blocks as the hall has, or (off) refused with how many can.
+BEST_AVAILABLE_SPLIT = env_bool("BEST_AVAILABLE_SPLIT", False)
+SEAT_BLOCK_MAX_SEATS = env_int("SEAT_BLOCK_MAX_SEATS", 500)  # seats staff block in one request
+# Where the step-free entrance is, for the confirmation of wheelchair and companion seats.
+STEP_FREE_ENTRANCE = os.environ.get("CINEMA_STEP_FREE_ENTRANCE", "")
 
 # The cinema: prices are in one currency; a screen needs this long between the
 # end of one show and the start of the next.

@@ -39,20 +39,30 @@ class ConflictErrorSerializer(ErrorSerializer):
         "show",
         "conflicting_show",
         "checked_in_at",
+        "party",
+        "together",
     )
 
     seat_number = serializers.IntegerField(required=False, help_text="seat_taken: the taken seat (one asked for).")
     seat_numbers = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text="seat_taken: every taken seat asked for."
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="seat_taken: every taken seat asked for; seat_not_for_sale, strands_seat, companion_seat: "
+        "the seats refused or left alone.",
     )
     seat_labels = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="seats_changed: held seats the layout lacks now."
+        child=serializers.CharField(),
+        required=False,
+        help_text="seats_changed: held seats the layout lacks now; seat_not_for_sale, strands_seat, "
+        "companion_seat: as seat_numbers, by label.",
     )
     seats = OccupiedSeatSerializer(many=True, required=False, help_text="has_bookings: the seats in the way.")
     hold = serializers.IntegerField(required=False, help_text="hold_limit: the customer's active hold.")
     show = serializers.IntegerField(required=False, help_text="schedule_conflict: the show that would move.")
     conflicting_show = serializers.IntegerField(required=False, help_text="schedule_conflict: the show in the way.")
     checked_in_at = serializers.DateTimeField(required=False, help_text="checked_in: when the ticket was used.")
+    party = serializers.IntegerField(required=False, help_text="no_seats_together: the party asked for.")
+    together = serializers.IntegerField(required=False, help_text="no_seats_together: how many can still sit together.")
 
 
 class ThrottledErrorSerializer(ErrorSerializer):

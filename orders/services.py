@@ -662,10 +662,12 @@ def box_office_sale(
     chosen, with a promo code, never a booking fee) and paid in one transaction,
     so either the customer leaves with tickets or nothing is recorded. Sold to
     ``customer`` (whose receipt then goes to them) or, for an anonymous walk-in,
-    to the staff member selling."""
+    to the staff member selling. Staff sell any seat (bookings.services.hold_create's
+    ``staff``): seats blocked for the show (their block ends) or kept off sale by
+    the screen, a companion seat alone, a choice that leaves a single seat."""
     buyer = customer or by
     with transaction.atomic():
-        hold = hold_create(user=buyer, show_id=show_id, seat_labels=seat_labels, seats_field="seats")
+        hold = hold_create(user=buyer, show_id=show_id, seat_labels=seat_labels, seats_field="seats", staff=True)
         order = order_create(user=buyer, hold_id=hold.pk, seats=seats, promo_code=promo_code, online=False)
         if order.status == Order.Status.PAID:  # it cost nothing
             return order

@@ -44,6 +44,10 @@ class Booking(models.Model):
     currency = models.CharField(max_length=3)
     reference = models.UUIDField()
     code = models.CharField(max_length=18, unique=True)
+    # Columns the table requires that a first version sells one kind of ticket with.
+    ticket_type_id = models.CharField(max_length=20, default="adult")
+    discount = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    block_reason = models.CharField(max_length=100, default="", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)
 

@@ -59,8 +59,14 @@ def test_held_seats_are_not_available_and_the_holder_sees_them_as_theirs(api_cli
 
     assert public["held"] == [1, 2]
     assert 1 not in public["available"]
-    assert public["layout"][0]["seats"][0] == {"seat_number": 1, "label": "A1", "status": "held"}
-    assert mine["layout"][0]["seats"][0] == {"seat_number": 1, "label": "A1", "status": "held", "mine": True}
+    assert public["layout"][0]["seats"][0] == {"seat_number": 1, "label": "A1", "status": "held", "kind": "standard"}
+    assert mine["layout"][0]["seats"][0] == {
+        "seat_number": 1,
+        "label": "A1",
+        "status": "held",
+        "kind": "standard",
+        "mine": True,
+    }
     assert api_client.get(f"/shows/{show.id}/").json()["available_seats"] == 48
 
 

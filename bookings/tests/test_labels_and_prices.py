@@ -111,11 +111,11 @@ def test_the_seat_map_draws_the_layout_with_tiers_prices_and_blocked_places(api_
     a, b, c = body["layout"]
     assert (a["row"], a["tier"], a["price"]) == ("A", "standard", "9.00")
     assert a["seats"][:2] == [
-        {"seat_number": None, "label": "A1", "status": "blocked"},
-        {"seat_number": 1, "label": "A2", "status": "available"},
+        {"seat_number": None, "label": "A1", "status": "blocked", "kind": "standard"},
+        {"seat_number": 1, "label": "A2", "status": "available", "kind": "standard"},
     ]
     assert (c["tier"], c["price"]) == ("premium", "14.50")
-    assert c["seats"][0] == {"seat_number": 12, "label": "C1", "status": "booked"}
+    assert c["seats"][0] == {"seat_number": 12, "label": "C1", "status": "booked", "kind": "standard"}
     assert len(b["seats"]) == 6
 
 

@@ -27,6 +27,10 @@ def test_staff_create_a_screen_from_an_explicit_layout(staff_client, api_client)
         "capacity": 16,
         "layout": LAYOUT,
         "ticket_prices": {},
+        "sweet_row": "",
+        "sweet_place": None,
+        "no_single_seats": False,
+        "unsold_seats": {},
     }
     assert api_client.get("/screens/").json()["results"][0]["name"] == "Hall 2"
 
