@@ -2,7 +2,8 @@
 
 200 movies, 3 screens (300, 200 and 120 seats) plus a 5,000-seat premiere
 hall, 2,000 upcoming shows laid out without overlaps, a premiere and four
-more empty shows in the big hall, 500 users and 50,000 bookings. Deterministic for a given seed.
+more empty shows in the big hall and one for best-available parties, 500
+users and 50,000 bookings. Deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -83,6 +84,13 @@ def build(
         )
         for day in range(1, 1 + hot_shows)
     )
+    # An empty 5,000-seat show where parties ask for the best seats available.
+    party = Show.objects.create(
+        movie=films[2],
+        screen=premiere_hall,
+        date_time=premiere.date_time + timedelta(days=hot_shows + 1),
+        price=Decimal("15.00"),
+    )
     rows, per_show = [], bookings // len(programme)
     for show in programme:
         capacity = show.screen.capacity
@@ -106,6 +114,7 @@ def build(
         "shows": [show.pk for show in programme],
         "premiere_show": premiere.pk,
         "hot_shows": [show.pk for show in hot],
+        "party_show": party.pk,
         "seat_map_show": seat_show.pk,
         "busy_date": str(first_day + timedelta(days=3)),
         "counts": {

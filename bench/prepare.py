@@ -68,6 +68,7 @@ def main() -> None:
         "hot_seats": 5000,
         "premiere_show": data["premiere_show"],
         "premiere_seats": 5000,
+        "party_show": data["party_show"],
         "door_token": str(AccessToken.for_user(door)),
     }
     (out / "params.txt").write_text("".join(f"{name}={value}\n" for name, value in params.items()))

@@ -73,6 +73,7 @@ SCENARIOS = {
     "book_spread": 32,
     "book_hot": 32,
     "holds": 32,
+    "party_holds": 32,
     "orders": 32,
     "priced_orders": 32,
     "order_and_pay": 32,
@@ -80,7 +81,7 @@ SCENARIOS = {
     "mixed": 32,
     "premiere_rush": 200,
 }
-BOOKING = {"book_spread", "book_hot", "holds", "mixed", "premiere_rush"}
+BOOKING = {"book_spread", "book_hot", "holds", "party_holds", "mixed", "premiere_rush"}
 # The answers that are not errors: 409 is "seat taken" (or "you already hold
 # seats for this show") where clients compete for seats.
 EXPECTED = {name: {201, 409} if name in BOOKING - {"mixed"} else {200} for name in SCENARIOS}
@@ -93,7 +94,12 @@ EXPECTED.update(
 )
 # Scenarios a tree serves only if it has this file: an older revision under
 # --before is measured on the rest.
-NEEDS = {"orders": "orders/urls.py", "priced_orders": "pricing/quote.py", "order_and_pay": "orders/providers.py"}
+NEEDS = {
+    "orders": "orders/urls.py",
+    "priced_orders": "pricing/quote.py",
+    "order_and_pay": "orders/providers.py",
+    "party_holds": "catalog/seating.py",
+}
 # What the plain yardstick (bench/plain) serves.
 PLAIN_SCENARIOS = frozenset({"baseline", "me", "book_spread", "book_hot"})
 # CPU per request of the gunicorn processes, at most this many times the

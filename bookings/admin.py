@@ -1,15 +1,41 @@
 from functools import partial
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from accounts.auth import customer
+from catalog.layouts import normalize_label
+from catalog.models import Show
 from core.admin import ReadOnlyAdmin, StaffAdmin, act_on_each
+from core.exceptions import ServiceError
 
 from . import services
 from .models import Booking, Hold
+
+
+class BlockForm(forms.Form):
+    show = forms.ModelChoiceField(queryset=Show.objects.none(), help_text="Upcoming shows.")
+    seats = forms.CharField(max_length=2000, help_text="Seat labels, separated by commas or spaces: F7, F8.")
+    reason = forms.CharField(max_length=100, help_text='Why, e.g. "house seats" or "camera position".')
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        field = self.fields["show"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Show.objects.filter(date_time__gt=timezone.now()).select_related("movie", "screen")
+
+    def clean_seats(self) -> list[str]:
+        words = [word for word in self.cleaned_data["seats"].replace(",", " ").split() if word]
+        labels = [normalize_label(word) for word in words]
+        bad = [word for word, label in zip(words, labels, strict=True) if label is None]
+        if bad or not labels:
+            raise forms.ValidationError("Name seats by their labels, e.g. F7, F8.")
+        return sorted({label for label in labels if label is not None})
 
 
 @admin.register(Booking)
@@ -22,6 +48,7 @@ class BookingAdmin(StaffAdmin):
         "seat_number",
         "price",
         "status",
+        "block_reason",
         "created_at",
         "cancelled_at",
         "cancelled_by",
@@ -39,12 +66,45 @@ class BookingAdmin(StaffAdmin):
         "discount",
         "currency",
         "status",
+        "block_reason",
         "reference",
         "created_at",
         "cancelled_at",
         "cancelled_by",
     ]
-    actions = ["cancel_bookings"]
+    actions = ["cancel_bookings", "release_blocked_seats"]
+    change_list_template = "admin/bookings/booking/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        block = path("block/", self.admin_site.admin_view(self.block), name="bookings_booking_block")
+        return [block, *super().get_urls()]
+
+    def block(self, request: HttpRequest) -> HttpResponse:
+        """Keep seats of a show off sale (bookings.services.seats_block)."""
+        form = BlockForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.seats_block(
+                    show_id=data["show"].pk, by=customer(request), seat_labels=data["seats"], reason=data["reason"]
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(
+                    request,
+                    f"Blocked {', '.join(data['seats'])} of {data['show']}: {data['reason']}.",
+                    messages.SUCCESS,
+                )
+                changelist = reverse("admin:bookings_booking_changelist")
+                return HttpResponseRedirect(f"{changelist}?status__exact=blocked&show__id__exact={data['show'].pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Block seats of a show",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/bookings/booking/block.html", context)
 
     # Bookings are made by customers through the API (under the show lock)
     # and only changed by the cancel action, never edited by hand.
@@ -61,6 +121,20 @@ class BookingAdmin(StaffAdmin):
             for pk in queryset.values_list("id", flat=True)
         ]
         act_on_each(self, request, calls, "Cancelled {n} booking(s).")
+
+    @admin.action(description="Release selected blocked seats: on sale again")
+    def release_blocked_seats(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        shows: dict[int, list[int]] = {}
+        for show_id, number in queryset.filter(status=Booking.Status.BLOCKED).values_list("show_id", "seat_number"):
+            shows.setdefault(show_id, []).append(number)
+        calls = [
+            (
+                f"Show {show_id}",
+                partial(services.seats_release, show_id=show_id, by=customer(request), seat_numbers=numbers),
+            )
+            for show_id, numbers in shows.items()
+        ]
+        act_on_each(self, request, calls, "Released the blocked seats of {n} show(s).")
 
 
 @admin.register(Hold)

@@ -12,6 +12,7 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -24,17 +25,20 @@ from catalog.models import Movie, Show
 from .models import Booking
 
 SOLD = Booking.sold(prefix="bookings__")
+BLOCKED = Q(bookings__status=Booking.Status.BLOCKED)
 ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
 def show_report(shows: QuerySet[Show]) -> QuerySet[Show]:
-    """Each show with ``seats_sold`` and ``revenue``: one query (a join and a GROUP BY)."""
+    """Each show with ``seats_sold``, ``revenue``, ``discounts`` and the seats staff
+    blocked (``seats_blocked``): one query (a join and a GROUP BY)."""
     return (
         shows.select_related("movie", "screen")
         .annotate(
             seats_sold=Count("bookings", filter=SOLD),
             revenue=Coalesce(Sum("bookings__price", filter=SOLD), ZERO_MONEY),
             discounts=Coalesce(Sum("bookings__discount", filter=SOLD), ZERO_MONEY),
+            seats_blocked=Count("bookings", filter=BLOCKED),
         )
         .order_by("date_time", "id")
     )

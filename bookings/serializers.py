@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.layouts import KINDS, TIER, normalize_label
+from catalog.models import Show
 from catalog.serializers import TypePricesSerializer
 from core.answers import Answer, answer_now
 from core.fields import iso_datetime
@@ -307,6 +308,15 @@ class ShowReportSerializer(ReportRowSerializer):
     screen_name = serializers.CharField(source="screen.name")
     date_time = serializers.DateTimeField()
     capacity = serializers.IntegerField(source="screen.capacity")
+    seats_blocked = serializers.IntegerField(help_text="Seats staff blocked for this show (house seats, a camera).")
+    seats_unsold = serializers.SerializerMethodField(help_text="Seats the screen keeps off sale (a broken seat).")
+    sellable = serializers.SerializerMethodField(help_text="Capacity less the blocked and unsold seats.")
+
+    def get_seats_unsold(self, show: Show) -> int:
+        return len(show.screen.unsold_seats or {})
+
+    def get_sellable(self, show: Any) -> int:
+        return max(0, show.screen.capacity - show.seats_blocked - self.get_seats_unsold(show))
 
 
 class MovieReportSerializer(ReportRowSerializer):

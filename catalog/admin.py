@@ -372,6 +372,7 @@ class ScreenAdmin(StaffAdmin):
         editor = mark_safe(  # noqa: S308  # a constant: nothing in it comes from a user
             '<div id="layout-rows" hidden><table><caption>Rows, front to back (they write the layout field below)'
             "</caption><thead><tr><th>Row</th><th>Places</th><th>Blocked places</th><th>Tier</th>"
+            "<th>Wheelchair spaces</th><th>Companion seats</th>"
             '<th><span class="visually-hidden">Remove</span></th></tr></thead><tbody></tbody></table>'
             '<button type="button" class="add-layout-row">Add a row</button></div>'
         )

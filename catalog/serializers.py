@@ -166,12 +166,11 @@ class ScreenSerializer(serializers.ModelSerializer[Screen]):
     rows = serializers.IntegerField(write_only=True, required=False, min_value=1, max_value=MAX_ROWS)
     seats_per_row = serializers.IntegerField(write_only=True, required=False, min_value=1, max_value=MAX_SEATS_IN_ROW)
     ticket_prices = ScreenTicketPricesField(required=False)
-    sweet_row = serializers.RegexField(
-        r"^[A-Z]{1,2}$",
+    sweet_row = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=2,
-        help_text="The row best available seats parties nearest; empty: the middle row.",
+        help_text="The row best available seats parties nearest (a row of the layout); empty: the middle row.",
     )
     sweet_place = serializers.IntegerField(
         required=False,
@@ -200,6 +199,9 @@ class ScreenSerializer(serializers.ModelSerializer[Screen]):
         read_only_fields = ["capacity"]
         # Uniqueness is checked by the service, case and all.
         extra_kwargs: dict[str, dict[str, Any]] = {"name": {"validators": []}}
+
+    def validate_sweet_row(self, value: str) -> str:
+        return value.strip().upper()  # the service checks that the layout has it
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         rows, per_row = attrs.pop("rows", None), attrs.pop("seats_per_row", None)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from bookings.codes import display_code
 from bookings.models import Booking
 from bookings.services import CANCELLED, CONFIRMED
+from catalog.layouts import STANDARD
 from catalog.models import Show, TicketType
 
 from . import signing
@@ -81,6 +82,8 @@ def render_confirmation(data: dict[str, Any]) -> EmailMultiAlternatives | None:
         "total": sum((t.price for t in tickets), fee),
         "currency": tickets[0].currency,
         "paid": paid,
+        # Where wheelchair users get in, for purchases with a wheelchair space or a companion seat.
+        "step_free": settings.STEP_FREE_ENTRANCE if _accessible(show, tickets) else "",
     }
     seats = ", ".join(t.seat_label for t in tickets)
     email = _email(
@@ -92,6 +95,11 @@ def render_confirmation(data: dict[str, Any]) -> EmailMultiAlternatives | None:
         email.attach(_qr_image(ticket))
     email.attach("invite.ics", _invite(show, data["reference"], seats), "text/calendar; method=PUBLISH; charset=utf-8")
     return email
+
+
+def _accessible(show: Show, tickets: list[Booking]) -> bool:
+    plan = show.screen.plan
+    return any((seat := plan.seat(t.seat_number)) is not None and seat.kind != STANDARD for t in tickets)
 
 
 def _qr_image(ticket: Booking) -> MIMEImage:

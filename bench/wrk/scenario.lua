@@ -138,6 +138,11 @@ local requests = {
       return book_keyed(params.premiere_show, math.random(tonumber(params.premiere_seats)))
    end,
    holds = hold_or_confirm,
+   -- Best available for parties of 2 to 6 in the 5,000-seat hall, chosen under the show's lock;
+   -- each customer's hold stays (one per show: the next is a 409), so the hall fills as it would.
+   party_holds = function()
+      return post("/shows/" .. params.party_show .. "/holds/", '{"party": ' .. math.random(2, 6) .. '}', any(tokens))
+   end,
    orders = walks.orders,
    priced_orders = walks.priced_orders,
    order_and_pay = walks.order_and_pay,

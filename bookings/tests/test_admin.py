@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from bookings.models import Booking
 from bookings.tests.factories import make_booking
 from catalog.models import Movie, Screen, Show
 from catalog.tests.factories import at, make_movie, make_screen, make_show
@@ -209,3 +210,28 @@ def test_customers_cannot_open_the_admin(user):
     client.force_login(user)
 
     assert client.get("/admin/").status_code == 302
+
+
+def test_staff_block_seats_of_a_show_in_the_admin_and_release_them(admin_client, show, user):
+    page = admin_client.get("/admin/bookings/booking/")
+    assert b"Block seats of a show" in page.content
+
+    blocked = admin_client.post(
+        "/admin/bookings/booking/block/", {"show": show.pk, "seats": "a1, A2", "reason": "house seats"}, follow=True
+    )
+
+    assert b"Blocked A1, A2" in blocked.content
+    assert sorted(Booking.objects.filter(status="blocked").values_list("seat_label", "block_reason")) == [
+        ("A1", "house seats"),
+        ("A2", "house seats"),
+    ]
+    make_booking(user=user, show=show, seat_number=3)
+    taken = admin_client.post("/admin/bookings/booking/block/", {"show": show.pk, "seats": "A3", "reason": "x"})
+    assert b"already booked" in taken.content
+    bad = admin_client.post("/admin/bookings/booking/block/", {"show": show.pk, "seats": "7F", "reason": "x"})
+    assert b"Name seats by their labels" in bad.content
+
+    ids = list(Booking.objects.values_list("pk", flat=True))
+    admin_client.post("/admin/bookings/booking/", {"action": "release_blocked_seats", "_selected_action": ids})
+
+    assert list(Booking.objects.values_list("status", flat=True)) == ["booked"]

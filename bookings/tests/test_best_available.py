@@ -333,3 +333,31 @@ def test_parties_holding_at_once_never_get_overlapping_seats(movie):
     assert len(won) == 5
     held = list(Booking.objects.filter(show=show, status="held").values_list("seat_number", flat=True))
     assert sorted(held) == sorted(seats)
+
+
+def test_the_confirmation_says_where_the_step_free_entrance_is(auth_client, hall, settings, user):
+    from tickets.emails import render_confirmation
+
+    settings.STEP_FREE_ENTRANCE = "the Park Lane doors, left of the box office"
+    settings.BOOKING_REQUIRES_PAYMENT = False
+    chair = auth_client.post(f"/shows/{hall.id}/book/", {"seat_labels": ["C4", "C5"]}, format="json")
+    plain = auth_client.post(f"/shows/{hall.id}/book/", {"seat_labels": ["A1"]}, format="json")
+
+    with_chair = render_confirmation({"reference": chair.json()["reference"]})
+    without = render_confirmation({"reference": plain.json()["reference"]})
+
+    assert with_chair is not None
+    assert without is not None
+    assert "Step-free entrance: the Park Lane doors, left of the box office." in with_chair.body
+    assert "Park Lane" in with_chair.alternatives[0][0]
+    assert "Step-free" not in without.body
+
+
+def test_the_show_report_counts_blocked_and_unsold_seats_apart(staff_client, hall):
+    staff_client.post(f"/shows/{hall.id}/blocks/", {"seat_labels": ["A1", "A2"], "reason": "press"}, format="json")
+    staff_client.patch(f"/screens/{hall.screen_id}/", {"unsold_seats": {"B1": "broken"}}, format="json")
+
+    (row,) = staff_client.get("/reports/shows/").json()["results"]
+
+    assert (row["capacity"], row["seats_blocked"], row["seats_unsold"], row["sellable"]) == (50, 2, 1, 47)
+    assert row["seats_sold"] == 0

@@ -180,6 +180,9 @@ def test_every_list_action_and_box_office_page_takes_hostile_parameters_without_
         for query in ({"day": value}, {"day": value, "week": "on"}, {"week": value}):
             check(client.get("/admin/programme/", query), f"programme {query}")
         check(client.post("/admin/door/", {"code": value}), f"door {value!r}")
+        for field in ("show", "seats", "reason"):
+            block = {"show": pages["catalog/show"], "seats": "A1 A2", "reason": "press", field: value}
+            check(client.post("/admin/bookings/booking/block/", block), f"block {field}={value!r}")
         for field in ("days", "weekdays"):
             repeat = {"action": "repeat", "_selected_action": [pages["catalog/show"]], "apply": "1", "days": "3"}
             check(client.post("/admin/catalog/show/", {**repeat, field: value}), f"repeat {field}={value!r}")

@@ -100,7 +100,8 @@ MOVIES = [
 SCREENS = [
     (
         "Screen 1",
-        [{"row": "A", "seats": 16, "blocked": [1, 16]}]
+        # Row A: wheelchair spaces at the ends, each with a companion seat beside it.
+        [{"row": "A", "seats": 16, "blocked": [1, 16], "wheelchair": [2, 15], "companion": [3, 14]}]
         + [{"row": row, "seats": 16} for row in "BCDEFGH"]
         + [{"row": row, "seats": 16, "tier": "premium"} for row in "IJ"],
         Decimal("12.50"),

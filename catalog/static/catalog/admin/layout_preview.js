@@ -36,12 +36,16 @@
       label.textContent = row.row || "?";
       line.appendChild(label);
       const blocked = new Set(row.blocked || []);
+      const wheelchair = new Set(row.wheelchair || []);
+      const companion = new Set(row.companion || []);
       const tier = row.tier || "standard";
       for (let place = 1; place <= Math.min(Number(row.seats) || 0, 100); place++) {
         const seat = document.createElement("span");
         const isBlocked = blocked.has(place);
-        seat.className = "seat " + (isBlocked ? "blocked" : "seat") + " tier-" + tier;
-        seat.title = (row.row || "?") + place + (isBlocked ? " (blocked)" : "") + (tier !== "standard" ? " (" + tier + ")" : "");
+        const kind = wheelchair.has(place) ? "wheelchair" : companion.has(place) ? "companion" : "";
+        seat.className = "seat " + (isBlocked ? "blocked" : "seat") + " tier-" + tier + (kind ? " kind-" + kind : "");
+        seat.title = (row.row || "?") + place + (isBlocked ? " (blocked)" : "") + (kind ? " (" + kind + ")" : "") +
+          (tier !== "standard" ? " (" + tier + ")" : "");
         if (!isBlocked) seats++;
         line.appendChild(seat);
       }
@@ -58,7 +62,7 @@
     element.value = value;
     element.dataset.name = name;
     element.setAttribute("aria-label", labelText);
-    element.size = name === "blocked" ? 12 : 6;
+    element.size = ["blocked", "wheelchair", "companion"].includes(name) ? 10 : 6;
     return element;
   }
 
@@ -66,8 +70,10 @@
     return Array.from(editor.querySelectorAll("tbody tr")).map(function (line) {
       const value = function (name) { return line.querySelector("[data-name=" + name + "]").value.trim(); };
       const row = { row: value("row").toUpperCase(), seats: Number(value("seats")) || 0 };
-      const blocked = value("blocked").split(/[\s,]+/).filter(Boolean).map(Number);
-      if (blocked.length) row.blocked = blocked;
+      ["blocked", "wheelchair", "companion"].forEach(function (name) {
+        const places = value(name).split(/[\s,]+/).filter(Boolean).map(Number);
+        if (places.length) row[name] = places;
+      });
       if (value("tier") && value("tier") !== "standard") row.tier = value("tier");
       return row;
     });
@@ -85,6 +91,8 @@
         input(row.seats || 0, "seats", name + ": places", "number"),
         input((row.blocked || []).join(", "), "blocked", name + ": blocked places"),
         input(row.tier || "standard", "tier", name + ": tier"),
+        input((row.wheelchair || []).join(", "), "wheelchair", name + ": wheelchair spaces"),
+        input((row.companion || []).join(", "), "companion", name + ": companion seats"),
       ].forEach(function (field) {
         const td = document.createElement("td");
         td.appendChild(field);
