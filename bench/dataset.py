@@ -120,7 +120,7 @@ def build(
         "counts": {
             "movies": len(films),
             "screens": len(screens) + 1,
-            "shows": len(programme) + 1 + len(hot),
+            "shows": len(programme) + 1 + len(hot) + 1,
             "users": len(people),
             "bookings": len(rows),
         },

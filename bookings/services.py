@@ -623,6 +623,13 @@ def hold_create(
         with seat_change(
             show_id=show_id, user=user, action="hold", now=now, refuse_started="its seats can no longer be held"
         ) as show:
+            # First the limit: a customer who may not hold more costs no choice of seats.
+            active = queries.active_holds(user_id=user.pk, show_id=show.pk, now=now)
+            if active and len(active) >= settings.HOLD_MAX_PER_SHOW:
+                raise HoldLimit(
+                    f"You already hold seats for this show (hold {active[0].pk}); confirm or release it first.",
+                    hold=active[0].pk,
+                )
             if party is not None:
                 tiers = _tiers_for(show, tier, ticket_types)
                 seats = _best_for(show, now, party=party, tiers=tiers, wheelchair=wheelchair)
@@ -632,12 +639,6 @@ def hold_create(
                     seats_unblock(show=show, seat_numbers=seats)
                 else:
                     seat_rules(show, seats, now)
-            active = queries.active_holds(user_id=user.pk, show_id=show.pk, now=now)
-            if active and len(active) >= settings.HOLD_MAX_PER_SHOW:
-                raise HoldLimit(
-                    f"You already hold seats for this show (hold {active[0].pk}); confirm or release it first.",
-                    hold=active[0].pk,
-                )
             quoted = _existing_seats(show.screen.plan, seats)
             (hold,) = insert(
                 [

@@ -451,7 +451,7 @@ class ShowAdmin(StaffAdmin):
 
     @admin.display(description="available")
     def available_seats(self, show: Show) -> int:
-        return show.total_seats - int(self.annotated(show, "booked"))
+        return max(0, show.total_seats - show.screen.unsold_count - int(self.annotated(show, "booked")))
 
     @admin.display(description="occupancy")
     def occupancy(self, show: Show) -> str:

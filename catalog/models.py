@@ -117,6 +117,9 @@ class Screen(models.Model):
     unsold_seats = models.JSONField(
         default=dict, blank=True, help_text='Seats not sold online in any show, with why: {"F7": "broken seat"}.'
     )
+    # How many they are, kept with them on save, so that SQL can leave them out
+    # of a show's available seats (catalog.selectors.show_queryset).
+    unsold_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -128,6 +131,7 @@ class Screen(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         checked = SeatPlan(self.layout)  # ValidationError for a bad layout, whoever saves
         self.layout, self.capacity = checked.layout, checked.capacity
+        self.unsold_count = len(self.unsold_seats or {})
         self.__dict__.pop("plan", None)
         super().save(*args, **kwargs)
 

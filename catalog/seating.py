@@ -94,15 +94,41 @@ def _single(places: Sequence[Seat], i: int, busy: set[int]) -> bool:
 
 
 @dataclass(frozen=True)
-class Choice:
-    seats: list[Seat]
-    strands: bool
-    distance: float
-    row: int
+class Run:
+    """Consecutive open seats of one row: no aisle, taken seat or seat of another kind between."""
 
-    def key(self) -> tuple[bool, float, int, int]:
-        # Deterministic: the same seat map gives the same seats.
-        return (self.strands, self.distance, self.row, self.seats[0].place)
+    row: int  # the row's index, 0 the front
+    first: int  # the first place
+    length: int
+    number: int  # the seat number of the first place (numbers run on within a run)
+    row_seats: int  # the places in the row, for its centre
+
+
+def _open_runs(plan: SeatPlan, taken: set[int], tiers: Collection[str] | None = None) -> Iterator[Run]:
+    """The runs of open seats of each row (of ``tiers``), read off the layout's
+    rows: a 5,000-seat hall is walked place by place, building no objects but
+    one per run."""
+    for index, (before, row) in enumerate(plan.rows.values()):
+        if tiers is not None and row.get("tier", STANDARD) not in tiers:
+            continue
+        blocked = set(row.get("blocked", ()))
+        other_kinds = set(row.get(WHEELCHAIR, ())) | set(row.get(COMPANION, ()))
+        number, first, first_number = before, 0, 0
+        for place in range(1, row["seats"] + 2):  # one past the end closes the last run
+            is_seat = place <= row["seats"] and place not in blocked
+            number += is_seat
+            if is_seat and place not in other_kinds and number not in taken:
+                if not first:
+                    first, first_number = place, number
+            elif first:
+                yield Run(index, first, place - first, first_number, row["seats"])
+                first = 0
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: tuple[bool, float, int, int]  # strands, distance, row, first place: the least is best
+    numbers: list[int]
 
 
 def _choices(
@@ -114,25 +140,46 @@ def _choices(
     wheelchair: bool = False,
     sweet: SweetSpot | None = None,
 ) -> Iterator[Choice]:
-    """Every block of ``party`` seats together in one row (of ``tiers``) that the party may have."""
+    """The blocks of ``party`` seats together in one row (of ``tiers``) that the
+    party may have, among them the best: of a run's starts only those near the
+    one nearest the sweet spot and the run's two ends are looked at, because
+    the distance grows away from it and only the starts one seat in from either
+    end strand (so a 5,000-seat hall costs one walk of its places)."""
     spot = sweet or sweet_spot(plan)
-    for index, row, places in _rows(plan):
+    if wheelchair:
+        yield from _wheelchair_choices(plan, taken, party, tiers=tiers, spot=spot)
+        return
+    for run in _open_runs(plan, taken, tiers):
+        if run.length < party:
+            continue
+        low, high = run.first, run.first + run.length - party
+        target = spot.place if spot.place is not None else (run.row_seats + 1) / 2
+        nearest = min(max(round(target - (party - 1) / 2), low), high)
+        for start in {low, high, *(min(max(nearest + d, low), high) for d in (-2, -1, 0, 1, 2))}:
+            # Within a run of open seats, only a single seat left at either end strands.
+            stranding = start - low == 1 or high - start == 1
+            distance = spot.distance(run.row, start + (party - 1) / 2, run.row_seats)
+            first = run.number + start - run.first
+            yield Choice((stranding, distance, run.row, start), list(range(first, first + party)))
+
+
+def _wheelchair_choices(
+    plan: SeatPlan, taken: set[int], party: int, *, tiers: Collection[str] | None, spot: SweetSpot
+) -> Iterator[Choice]:
+    """Blocks with a wheelchair space, its companion seats and seats beside them:
+    every block is looked at, in the rows that have a wheelchair space."""
+    for index, row, places in _rows(plan, {r["row"] for r in plan.layout if r.get(WHEELCHAIR)}):
         if tiers is not None and row.get("tier", STANDARD) not in tiers:
             continue
-        # With a wheelchair: a space, with its companion seats and the seats beside them.
-        runs = stretches(places, taken, (_free(s, taken) for s in places) if wheelchair else None)
-        for run in runs:
+        for run in stretches(places, taken, (_free(s, taken) for s in places)):
             for start in range(len(run) - party + 1):
                 block = run[start : start + party]
-                if wheelchair:
-                    if not any(seat.kind == WHEELCHAIR for seat in block):
-                        continue
-                    stranding = bool(strands(plan, taken, (seat.number for seat in block if seat.number)))
-                else:
-                    # Within a run of open seats, only a single seat left at either end strands.
-                    stranding = start == 1 or len(run) - start - party == 1
-                centre = (block[0].place + block[-1].place) / 2
-                yield Choice(block, stranding, spot.distance(index, centre, row["seats"]), index)
+                numbers = [seat.number for seat in block if seat.number is not None]
+                if not any(seat.kind == WHEELCHAIR for seat in block) or companions_alone(plan, numbers):
+                    continue
+                stranding = bool(strands(plan, taken, numbers))
+                distance = spot.distance(index, (block[0].place + block[-1].place) / 2, row["seats"])
+                yield Choice((stranding, distance, index, block[0].place), numbers)
 
 
 def best_available(
@@ -147,11 +194,15 @@ def best_available(
     """The best ``party`` seats together: one row, adjacent, nearest the sweet
     spot, a block that strands nobody before any that does. None if the party
     can not sit together. Wheelchair spaces only when ``wheelchair`` is asked
-    for, and then a block with one in it."""
-    best = min(
-        _choices(plan, taken, party, tiers=tiers, wheelchair=wheelchair, sweet=sweet), key=Choice.key, default=None
-    )
-    return best.seats if best is not None else None
+    for, and then a block with one in it. Deterministic: ties go to the front
+    row, then the leftmost block."""
+    choices = _choices(plan, taken, party, tiers=tiers, wheelchair=wheelchair, sweet=sweet)
+    best = min(choices, key=lambda choice: choice.key, default=None)
+    return _existing(plan, best.numbers) if best is not None else None
+
+
+def _existing(plan: SeatPlan, numbers: Iterable[int]) -> list[Seat]:
+    return [seat for seat in map(plan.seat, numbers) if seat is not None]
 
 
 def best_split(
@@ -178,23 +229,26 @@ def best_split(
     return sorted(chosen, key=lambda seat: seat.number or 0)
 
 
-def together(plan: SeatPlan, taken: set[int], *, tiers: Collection[str] | None = None, wheelchair: bool = False) -> int:
+def together(
+    plan: SeatPlan, taken: set[int], *, tiers: Collection[str] | None = None, wheelchair: bool = False
+) -> int:
     """How many can still sit together: the longest block a party could have."""
+    if not wheelchair:
+        return max((run.length for run in _open_runs(plan, taken, tiers)), default=0)
     longest = 0
-    for _, row, places in _rows(plan):
+    for _, row, places in _rows(plan, {r["row"] for r in plan.layout if r.get(WHEELCHAIR)}):
         if tiers is not None and row.get("tier", STANDARD) not in tiers:
             continue
-        if wheelchair:
-            runs = stretches(places, taken, (_free(s, taken) for s in places))
-            longest = max([longest, *(len(r) for r in runs if any(s.kind == WHEELCHAIR for s in r))])
-        else:
-            longest = max([longest, *(len(run) for run in stretches(places, taken))])
+        runs = stretches(places, taken, (_free(s, taken) for s in places))
+        longest = max([longest, *(len(r) for r in runs if any(s.kind == WHEELCHAIR for s in r))])
     return longest
 
 
 def another_way(plan: SeatPlan, taken: set[int], count: int) -> bool:
-    """Whether ``count`` seats together could be had somewhere without stranding anyone."""
-    return any(not choice.strands for choice in _choices(plan, taken, count))
+    """Whether ``count`` seats together could be had somewhere without stranding
+    anyone: a run of exactly that many, or of two or more over (one over
+    strands a seat whichever end the block takes)."""
+    return any(run.length == count or run.length >= count + 2 for run in _open_runs(plan, taken))
 
 
 def companions_alone(plan: SeatPlan, chosen: Sequence[int]) -> list[Seat]:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from .models import Movie, Show
@@ -38,7 +39,12 @@ def show_queryset() -> QuerySet[Show]:
     """Shows with their movie, screen and ``available_seats``, in one query."""
     return (
         Show.objects.select_related("movie", "screen")
-        .annotate(available_seats=F("screen__capacity") - occupied_seat_count())
+        # Greatest: a seat the screen keeps off sale that staff sold anyway is counted twice.
+        .annotate(
+            available_seats=Greatest(
+                F("screen__capacity") - F("screen__unsold_count") - occupied_seat_count(), Value(0)
+            )
+        )
         # Meta.ordering does not apply to aggregated queries.
         .order_by("date_time", "id")
     )

@@ -226,7 +226,9 @@ class ShowSerializer(serializers.ModelSerializer[Show]):
     total_seats = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_SEATS, help_text="The screen's capacity (read-only in effect)."
     )
-    available_seats = serializers.IntegerField(read_only=True, help_text="Seats not booked yet.")
+    available_seats = serializers.IntegerField(
+        read_only=True, help_text="Seats that can still be had online: not booked, held or kept off sale."
+    )
     price = serializers.DecimalField(
         max_digits=8, decimal_places=2, min_value=0, required=False, help_text="Price of a standard seat."
     )

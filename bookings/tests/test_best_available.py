@@ -281,7 +281,7 @@ def test_the_box_office_sells_a_blocked_seat_and_its_block_ends(staff_client, st
     assert list(Booking.objects.filter(seat_number=5).values_list("status", flat=True)) == ["booked"]
 
 
-def test_best_available_leaves_blocked_and_unsold_seats_out(staff_client, auth_client, hall):
+def test_best_available_leaves_blocked_and_unsold_seats_out(staff_client, auth_client, other_client, hall):
     middle = [f"{row}{n}" for row in "BD" for n in range(1, 11)]
     staff_client.post(f"/shows/{hall.id}/blocks/", {"seat_labels": middle, "reason": "press"}, format="json")
     patched = staff_client.patch(
@@ -293,8 +293,10 @@ def test_best_available_leaves_blocked_and_unsold_seats_out(staff_client, auth_c
 
     assert response.status_code == 201
     assert not set(labels(response)) & {*middle, "A5", "A6"}
-    assert hold(auth_client, hall, {"seat_labels": ["A5"]}).json()["code"] == "seat_not_for_sale"
+    assert hold(other_client, hall, {"seat_labels": ["A5"]}).json()["code"] == "seat_not_for_sale"
     assert 5 in auth_client.get(f"/shows/{hall.id}/seats/").json()["unavailable"]
+    # 50 seats, 20 blocked, 2 unsold, 4 held.
+    assert auth_client.get(f"/shows/{hall.id}/").json()["available_seats"] == 24
 
 
 @pytest.mark.parametrize(

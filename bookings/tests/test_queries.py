@@ -41,6 +41,7 @@ def test_a_page_of_my_bookings_is_what_select_related_and_only_give(user, show, 
         "sweet_place",
         "no_single_seats",
         "unsold_seats",
+        "unsold_count",
     }
     assert "code" in ours[0].get_deferred_fields()
     # A deferred field is read when used, as the ORM reads it.

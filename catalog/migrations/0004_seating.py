@@ -31,4 +31,9 @@ class Migration(migrations.Migration):
             name='unsold_seats',
             field=models.JSONField(blank=True, default=dict, help_text='Seats not sold online in any show, with why: {"F7": "broken seat"}.'),
         ),
+        migrations.AddField(
+            model_name='screen',
+            name='unsold_count',
+            field=models.PositiveIntegerField(default=0, editable=False),
+        ),
     ]

@@ -108,6 +108,11 @@ def test_wheelchair_spaces_only_when_asked_for() -> None:
     assert with_chair is not None
     assert [s.label for s in with_chair] in (["A4", "A5"], ["A3", "A4"])
     assert best_available(hall("........")[0], set(), 2, wheelchair=True) is None
+    # Never a companion seat whose own wheelchair space is left out of the block.
+    plan, taken, _ = hall("CWxWC")
+    assert [s.label for s in best_available(plan, taken, 2, wheelchair=True) or []] in (["A1", "A2"], ["A4", "A5"])
+    plan, taken, _ = hall("WCxCW")
+    assert best_available(plan, taken, 3, wheelchair=True) is None
 
 
 def test_tier_and_together() -> None:
@@ -174,6 +179,7 @@ def test_best_available_never_overlaps_and_never_strands_when_it_need_not(
     assert places == list(range(places[0], places[0] + party))  # adjacent, no aisle between
     if wheelchair:
         assert any(s.kind == "wheelchair" for s in seats)
+        assert not companions_alone(plan, numbers)
     else:
         assert all(s.kind == "standard" for s in seats)
         if strands(plan, taken, numbers):
@@ -196,3 +202,35 @@ def test_a_split_never_overlaps(pictures: list[str], party: int) -> None:
         numbers = [s.number for s in split]
         assert len(set(numbers)) == party
         assert not set(numbers) & taken
+
+
+def every_block(plan: SeatPlan, taken: set[int], party: int):
+    """Every block of open seats of ``party``, the slow way: (strands, distance, row, place), seats."""
+    spot = sweet_spot(plan)
+    for index, row in enumerate(plan.layout):
+        run: list = []
+        for seat in [*plan.row_places(row["row"]), None]:
+            if seat is not None and seat.number is not None and seat.kind == "standard" and seat.number not in taken:
+                run.append(seat)
+                continue
+            for start in range(len(run) - party + 1):
+                block = run[start : start + party]
+                stranding = bool(strands(plan, taken, [s.number for s in block]))
+                centre = (block[0].place + block[-1].place) / 2
+                yield (stranding, spot.distance(index, centre, row["seats"]), index, block[0].place), block
+            run = []
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows_strategy, st.integers(min_value=1, max_value=8))
+def test_best_available_is_the_best_of_every_block(pictures: list[str], party: int) -> None:
+    if not _valid(pictures):
+        return
+    plan, taken, _ = hall(*pictures)
+    blocks = sorted(every_block(plan, taken, party), key=lambda entry: entry[0])
+
+    expected = blocks[0][1] if blocks else None
+
+    assert best_available(plan, taken, party) == expected
+    assert together(plan, taken) == max((n for n in range(1, 15) if any(every_block(plan, taken, n))), default=0)
+    assert another_way(plan, taken, party) == any(not key[0] for key, _ in blocks)
