@@ -316,7 +316,7 @@ class ShowReportSerializer(ReportRowSerializer):
         return len(show.screen.unsold_seats or {})
 
     def get_sellable(self, show: Any) -> int:
-        return max(0, show.screen.capacity - show.seats_blocked - self.get_seats_unsold(show))
+        return max(0, int(show.screen.capacity) - int(show.seats_blocked) - self.get_seats_unsold(show))
 
 
 class MovieReportSerializer(ReportRowSerializer):

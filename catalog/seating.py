@@ -229,9 +229,7 @@ def best_split(
     return sorted(chosen, key=lambda seat: seat.number or 0)
 
 
-def together(
-    plan: SeatPlan, taken: set[int], *, tiers: Collection[str] | None = None, wheelchair: bool = False
-) -> int:
+def together(plan: SeatPlan, taken: set[int], *, tiers: Collection[str] | None = None, wheelchair: bool = False) -> int:
     """How many can still sit together: the longest block a party could have."""
     if not wheelchair:
         return max((run.length for run in _open_runs(plan, taken, tiers)), default=0)
