@@ -99,7 +99,7 @@ def screen_check_layout(*, screen: Screen, layout: object) -> list[Row]:
     if screen.pk and clean != Screen.objects.get(pk=screen.pk).layout:
         _refuse_if_occupied(
             screen.shows.all(),
-            "Shows in this screen have booked or held seats; its layout can not change. "
+            "Shows in this screen have booked, held or blocked seats; its layout can not change. "
             "Cancel the bookings, or wait for the holds to end (expire_holds frees lapsed ones).",
         )
     return clean
@@ -328,8 +328,8 @@ def show_validate(
     if show is not None and moved:
         _refuse_if_occupied(
             Show.objects.filter(pk=show.pk),
-            "This show has booked or held seats; cancel the bookings and wait for the holds to end "
-            "before moving it to another screen, time or movie.",
+            "This show has booked, held or blocked seats; release the blocks, cancel the bookings and wait "
+            "for the holds to end before moving it to another screen, time or movie.",
         )
     if moved:
         other = overlapping_show(

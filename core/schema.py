@@ -24,7 +24,7 @@ class OccupiedSeatSerializer(serializers.Serializer[dict[str, Any]]):
     show = serializers.IntegerField()
     seat_number = serializers.IntegerField()
     seat_label = serializers.CharField()
-    status = serializers.ChoiceField(choices=["booked", "held"])
+    status = serializers.ChoiceField(choices=["booked", "held", "blocked"])
 
 
 class ConflictErrorSerializer(ErrorSerializer):
