@@ -56,4 +56,5 @@ class HoldBody(TypedDict):
     expires_at: str
     seconds_remaining: int
     extended: bool
+    offered: bool
     reference: str

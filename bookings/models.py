@@ -187,6 +187,12 @@ class Hold(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     extended = models.BooleanField(default=False)
+    # Made by the waiting list (waitlist) as an offer to the customer: it
+    # lasts WAITING_LIST_OFFER_MINUTES and is not extended; the reports count
+    # what offers sold, so offered holds are kept past HOLD_RETENTION_DAYS.
+    offered = models.BooleanField(
+        default=False, help_text="Made by the waiting list: an offer to the customer, which can not be extended."
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

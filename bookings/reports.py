@@ -22,16 +22,19 @@ from django.db.models.functions import Coalesce
 
 from catalog.models import Movie, Show
 
-from .models import Booking
+from .models import Booking, Hold
 
 SOLD = Booking.sold(prefix="bookings__")
+# Purchases that began as an offer of the waiting list (a hold's reference is its purchase's).
+OFFERED = Hold.objects.filter(offered=True).values("reference")
 BLOCKED = Q(bookings__status=Booking.Status.BLOCKED)
 ZERO_MONEY = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
 def show_report(shows: QuerySet[Show]) -> QuerySet[Show]:
-    """Each show with ``seats_sold``, ``revenue``, ``discounts`` and the seats staff
-    blocked (``seats_blocked``): one query (a join and a GROUP BY)."""
+    """Each show with ``seats_sold``, ``revenue``, ``discounts``, the seats staff
+    blocked (``seats_blocked``) and the seats sold through offers of the
+    waiting list (``waiting_list_sold``): one query (a join and a GROUP BY)."""
     return (
         shows.select_related("movie", "screen")
         .annotate(
@@ -39,6 +42,7 @@ def show_report(shows: QuerySet[Show]) -> QuerySet[Show]:
             revenue=Coalesce(Sum("bookings__price", filter=SOLD), ZERO_MONEY),
             discounts=Coalesce(Sum("bookings__discount", filter=SOLD), ZERO_MONEY),
             seats_blocked=Count("bookings", filter=BLOCKED),
+            waiting_list_sold=Count("bookings", filter=SOLD & Q(bookings__reference__in=OFFERED)),
         )
         .order_by("date_time", "id")
     )
@@ -70,6 +74,11 @@ def movie_report(shows: QuerySet[Show]) -> QuerySet[Movie]:
             seats_sold=Coalesce(Subquery(sold.annotate(n=Count("id")).values("n")), 0, output_field=IntegerField()),
             revenue=Coalesce(Subquery(sold.annotate(total=Sum("price")).values("total")), ZERO_MONEY),
             discounts=Coalesce(Subquery(sold.annotate(total=Sum("discount")).values("total")), ZERO_MONEY),
+            waiting_list_sold=Coalesce(
+                Subquery(sold.filter(reference__in=OFFERED).annotate(n=Count("id")).values("n")),
+                0,
+                output_field=IntegerField(),
+            ),
         )
         .order_by("title", "id")
     )

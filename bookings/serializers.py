@@ -286,11 +286,14 @@ class ReportRowSerializer(serializers.Serializer[Any]):
         max_digits=12, decimal_places=2, help_text="What promo codes took off those seats' list prices."
     )
     currency = serializers.SerializerMethodField()
+    waiting_list_sold = serializers.IntegerField(
+        help_text="Of the seats sold, those sold through offers of the waiting list."
+    )
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         # The row's own fields (who it is about, capacity) first, then the sales.
         fields = super().get_fields()
-        shared = ["seats_sold", "occupancy", "revenue", "discounts", "currency"]
+        shared = ["seats_sold", "occupancy", "revenue", "discounts", "currency", "waiting_list_sold"]
         return {name: fields[name] for name in [*(n for n in fields if n not in shared), *shared]}
 
     def get_occupancy(self, row: Any) -> float:
@@ -423,6 +426,7 @@ class HoldSerializer(Answer, serializers.ModelSerializer[Hold]):
             "expires_at",
             "seconds_remaining",
             "extended",
+            "offered",
             "reference",
         ]
         read_only_fields = fields
@@ -484,6 +488,7 @@ class HoldSerializer(Answer, serializers.ModelSerializer[Hold]):
             "expires_at": iso_datetime(hold.expires_at, zone),
             "seconds_remaining": self.get_seconds_remaining(hold),
             "extended": hold.extended,
+            "offered": hold.offered,
             "reference": str(hold.reference),
         }
 

@@ -250,6 +250,7 @@ def booking_create(
             ) as show:
                 seats = sorted(_seats_of(show, seat_numbers, seat_labels, seats_field))
                 seat_rules(show, seats, now)
+                _take_checks(show, seats, now)
                 plan = show.screen.plan
 
                 def new_rows(numbers: Sequence[int]) -> list[Booking]:
@@ -341,19 +342,34 @@ def seat_rules(show: Show, numbers: Sequence[int], now: datetime) -> None:
             raise StrandsSeat(stranded)
 
 
-def _best_for(show: Show, now: datetime, *, party: int, tiers: set[str] | None, wheelchair: bool) -> list[int]:
-    """Best available (catalog/seating.py) for a party, under the show's lock: the
-    seats nearest the screen's sweet spot together, else split where the cinema
-    allows it (BEST_AVAILABLE_SPLIT), else NoSeatsTogether."""
-    screen, taken = show.screen, _taken(show, now)
+def taken_seats(show: Show, now: datetime) -> set[int]:
+    """The seats of the show nobody may choose now (occupied or not sold online)."""
+    return _taken(show, now)
+
+
+def best_seats(
+    show: Show, taken: set[int], *, party: int, tiers: set[str] | None = None, wheelchair: bool = False
+) -> list[int] | None:
+    """Best available (catalog/seating.py) for a party among the seats not in
+    ``taken``: the seats nearest the screen's sweet spot together, else split
+    where the cinema allows it (BEST_AVAILABLE_SPLIT); None when there are none."""
+    screen = show.screen
     plan = screen.plan
     spot = seating.sweet_spot(plan, screen.sweet_row or None, screen.sweet_place)
     seats = seating.best_available(plan, taken, party, tiers=tiers, wheelchair=wheelchair, sweet=spot)
     if seats is None and settings.BEST_AVAILABLE_SPLIT and not wheelchair:
         seats = seating.best_split(plan, taken, party, tiers=tiers, sweet=spot)
+    return None if seats is None else sorted(seat.number for seat in seats if seat.number is not None)
+
+
+def _best_for(show: Show, now: datetime, *, party: int, tiers: set[str] | None, wheelchair: bool) -> list[int]:
+    """best_seats under the show's lock, or NoSeatsTogether with how many can still sit together."""
+    taken = _taken(show, now)
+    seats = best_seats(show, taken, party=party, tiers=tiers, wheelchair=wheelchair)
     if seats is None:
+        plan = show.screen.plan
         raise NoSeatsTogether(party, seating.together(plan, taken, tiers=tiers, wheelchair=wheelchair))
-    return sorted(seat.number for seat in seats if seat.number is not None)
+    return seats
 
 
 def _refuse_occupied(rows: list[Booking], plan: SeatPlan) -> None:
@@ -593,6 +609,19 @@ def purchase_cancel(
     return cancelled
 
 
+# Rules of the apps built on bookings that can refuse a customer's choice of
+# seats online (waitlist: seats that come back go to the waiting list first).
+# Each is called under the show's lock with the locked show, the seats chosen
+# and the time, and raises a ServiceError to refuse; apps add theirs in ready().
+# Staff at the box office are not held to them.
+take_checks: list[Callable[[Show, Sequence[int], datetime], None]] = []
+
+
+def _take_checks(show: Show, numbers: Sequence[int], now: datetime) -> None:
+    for check in take_checks:
+        check(show, numbers, now)
+
+
 # Holds
 
 
@@ -639,37 +668,9 @@ def hold_create(
                     seats_unblock(show=show, seat_numbers=seats)
                 else:
                     seat_rules(show, seats, now)
-            quoted = _existing_seats(show.screen.plan, seats)
-            (hold,) = insert(
-                [
-                    Hold(
-                        user=user,
-                        show=show,
-                        seats=[
-                            {"seat_number": s.number, "label": s.label, "price": str(show.price_of(s))} for s in quoted
-                        ],
-                        created_at=now,
-                        expires_at=now + timedelta(minutes=settings.HOLD_MINUTES),
-                    )
-                ]
-            )
-
-            def held_rows(of: Sequence[Seat]) -> list[Booking]:
-                return [
-                    _new_row(
-                        user=user,
-                        show=show,
-                        seat=seat,
-                        price=show.price_of(seat),
-                        reference=hold.reference,
-                        status=Booking.Status.HELD,
-                        hold=hold,
-                        held_until=hold.expires_at,
-                    )
-                    for seat in of
-                ]
-
-            _insert_free(show, quoted, held_rows, now)
+            if not staff:
+                _take_checks(show, seats, now)
+            hold = hold_insert(show=show, user=user, seat_numbers=seats, now=now)
             after_commit(
                 lambda: log_event("hold_created", hold_id=hold.pk, user_id=user.pk, show_id=show_id, seats=seats)
             )
@@ -677,6 +678,47 @@ def hold_create(
     except SeatTaken as exc:
         log_event("hold_refused", user_id=user.pk, show_id=show_id, seats=exc.extra["seat_numbers"])
         raise
+
+
+def hold_insert(
+    *, show: Show, user: User, seat_numbers: Sequence[int], now: datetime, expires_at: datetime | None = None
+) -> Hold:
+    """Write a hold of these seats of the locked show (seat_change) for ``user``,
+    at the show's prices, until ``expires_at`` (by default HOLD_MINUTES from
+    now); the seats were chosen by the caller. SeatTaken if any is occupied.
+    A hold given an expiry of its own is an offer of the waiting list, which
+    can not be extended (hold_extend)."""
+    quoted = _existing_seats(show.screen.plan, seat_numbers)
+    (hold,) = insert(
+        [
+            Hold(
+                user=user,
+                show=show,
+                seats=[{"seat_number": s.number, "label": s.label, "price": str(show.price_of(s))} for s in quoted],
+                created_at=now,
+                expires_at=expires_at or now + timedelta(minutes=settings.HOLD_MINUTES),
+                offered=expires_at is not None,
+            )
+        ]
+    )
+
+    def held_rows(of: Sequence[Seat]) -> list[Booking]:
+        return [
+            _new_row(
+                user=user,
+                show=show,
+                seat=seat,
+                price=show.price_of(seat),
+                reference=hold.reference,
+                status=Booking.Status.HELD,
+                hold=hold,
+                held_until=hold.expires_at,
+            )
+            for seat in of
+        ]
+
+    _insert_free(show, quoted, held_rows, now)
+    return hold
 
 
 @contextmanager
@@ -718,6 +760,8 @@ def hold_extend(*, hold_id: int, user: User) -> Hold:
             raise HoldNotActive(f"This hold is {hold.state(now)}; only an active hold can be extended.")
         if hold.extended:
             raise HoldNotActive("This hold has already been extended once.")
+        if hold.offered:
+            raise HoldNotActive("An offer from the waiting list has a time of its own; order it to have time to pay.")
         expires = hold_extension(hold)
         if expires is None:
             raise HoldNotActive("This hold has reached its longest lifetime.")
@@ -866,7 +910,7 @@ def holds_expire(*, now: datetime | None = None) -> tuple[int, int]:
             Booking.objects.filter(hold__in=holds, status=Booking.Status.HELD).delete()
             expired += holds.update(status=Hold.Status.EXPIRED, ended_at=now)
     retention = now - timedelta(days=settings.HOLD_RETENTION_DAYS)
-    old = Hold.objects.exclude(status=Hold.Status.ACTIVE).filter(ended_at__lt=retention)
+    old = Hold.objects.exclude(status=Hold.Status.ACTIVE).filter(ended_at__lt=retention, offered=False)
     for kept in kept_holds:
         old = old.exclude(kept)
     deleted, _ = old.delete()

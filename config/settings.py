@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "tickets",
     "pricing",
     "orders",
+    "waitlist",
     "outbox",
     "webhooks",
 ]
@@ -452,6 +453,17 @@ HOLD_RETENTION_DAYS = env_int("HOLD_RETENTION_DAYS", 7)  # ended holds are delet
 # split over as few blocks as the hall has, or (off) refused with how many can.
 BEST_AVAILABLE_SPLIT = env_bool("BEST_AVAILABLE_SPLIT", False)
 SEAT_BLOCK_MAX_SEATS = env_int("SEAT_BLOCK_MAX_SEATS", 500)  # seats staff block in one request
+# The waiting list (docs/waiting-list.md): how long seats offered to the next
+# customer stay held for them; whether a smaller party that fits is offered
+# seats before a larger one ahead of it that does not; how long before a show
+# offers stop; how often the worker looks for seats that came back; the page
+# of the cinema's app where an offer is taken, with {hold} and {show} (empty:
+# the e-mail names the API's hold).
+WAITING_LIST_OFFER_MINUTES = env_int("WAITING_LIST_OFFER_MINUTES", 15)
+WAITING_LIST_SKIP = env_bool("WAITING_LIST_SKIP", False)
+WAITING_LIST_CLOSE_MINUTES = env_int("WAITING_LIST_CLOSE_MINUTES", 15)
+WAITING_LIST_SWEEP_SECONDS = env_int("WAITING_LIST_SWEEP_SECONDS", 5)
+WAITING_LIST_OFFER_LINK = os.environ.get("WAITING_LIST_OFFER_LINK", "")
 # Where the step-free entrance is, for the confirmation of wheelchair and companion seats.
 STEP_FREE_ENTRANCE = os.environ.get("CINEMA_STEP_FREE_ENTRANCE", "")
 
@@ -533,6 +545,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": OUTBOX_SWEEP_SECONDS},
     "orders-reconcile": {"task": "orders.tasks.reconcile", "schedule": PAYMENT_RECONCILE_SECONDS},
+    "waiting-list-offer": {"task": "waitlist.tasks.offer", "schedule": WAITING_LIST_SWEEP_SECONDS},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

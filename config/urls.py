@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("", include("pricing.urls")),
     path("", include("orders.urls")),
+    path("", include("waitlist.urls")),
     path("", include("webhooks.urls")),
 ]

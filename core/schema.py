@@ -41,6 +41,7 @@ class ConflictErrorSerializer(ErrorSerializer):
         "checked_in_at",
         "party",
         "together",
+        "entry",
     )
 
     seat_number = serializers.IntegerField(required=False, help_text="seat_taken: the taken seat (one asked for).")
@@ -58,11 +59,16 @@ class ConflictErrorSerializer(ErrorSerializer):
     )
     seats = OccupiedSeatSerializer(many=True, required=False, help_text="has_bookings: the seats in the way.")
     hold = serializers.IntegerField(required=False, help_text="hold_limit: the customer's active hold.")
-    show = serializers.IntegerField(required=False, help_text="schedule_conflict: the show that would move.")
+    show = serializers.IntegerField(
+        required=False, help_text="schedule_conflict: the show that would move; waiting_list: the show to wait for."
+    )
     conflicting_show = serializers.IntegerField(required=False, help_text="schedule_conflict: the show in the way.")
     checked_in_at = serializers.DateTimeField(required=False, help_text="checked_in: when the ticket was used.")
-    party = serializers.IntegerField(required=False, help_text="no_seats_together: the party asked for.")
+    party = serializers.IntegerField(
+        required=False, help_text="no_seats_together, seats_available: the party asked for."
+    )
     together = serializers.IntegerField(required=False, help_text="no_seats_together: how many can still sit together.")
+    entry = serializers.IntegerField(required=False, help_text="already_waiting: the customer's waiting list entry.")
 
 
 class ThrottledErrorSerializer(ErrorSerializer):

@@ -13,6 +13,8 @@ EVENT_TYPES = [
     "show.changed",
     "show.deleted",
     "show.sold_out",
+    "waiting_list.joined",
+    "waiting_list.offered",
     "ping",
 ]
 # The ones an endpoint subscribes to: a ping goes to one endpoint when staff ask, subscribed or not.

@@ -45,6 +45,7 @@ def test_a_hold_reserves_the_seats_for_eight_minutes(auth_client, show, clock):
         "expires_at": body["expires_at"],
         "seconds_remaining": 480,
         "extended": False,
+        "offered": False,
         "reference": str(held.reference),
     }
     assert held.expires_at == clock.now + timedelta(minutes=8)

@@ -45,6 +45,7 @@ def row(show, movie, screen, seats_sold, capacity, occupancy, revenue):
         "revenue": revenue,
         "discounts": "0.00",
         "currency": "EUR",
+        "waiting_list_sold": 0,
     }
 
 
@@ -76,6 +77,7 @@ def test_movie_report_adds_up_each_movies_shows(staff_client, sales):
             "revenue": "55.00",
             "discounts": "0.00",
             "currency": "EUR",
+            "waiting_list_sold": 0,
         },
         {
             "movie": sales["beta"].id,
@@ -87,6 +89,7 @@ def test_movie_report_adds_up_each_movies_shows(staff_client, sales):
             "revenue": "0.00",
             "discounts": "0.00",
             "currency": "EUR",
+            "waiting_list_sold": 0,
         },
     ]
 
