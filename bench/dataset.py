@@ -106,6 +106,24 @@ def build(
                     currency=settings.CURRENCY,
                 )
             )
+    # A show of the smallest screen sold out, which customers wait for (the
+    # waiting_list scenario): its seats the sample above left, taken too, so
+    # the random draws of every other show stay as they were.
+    sold_out = next(show for show in programme if show.screen_id == screens[2].pk)
+    plan = sold_out.screen.plan
+    taken = {row.seat_number for row in rows if row.show is sold_out}
+    rows += [
+        Booking(
+            user=people[0],
+            show=sold_out,
+            seat_number=number,
+            seat_label=plan.label_of(number),
+            price=sold_out.price,
+            currency=settings.CURRENCY,
+        )
+        for number in range(1, sold_out.screen.capacity + 1)
+        if number not in taken
+    ]
     Booking.objects.bulk_create(rows, batch_size=5000)
     _ticket_types_and_a_code(screens)
     seat_show = next(show for show in programme if show.screen_id == screens[0].pk)
@@ -115,6 +133,7 @@ def build(
         "premiere_show": premiere.pk,
         "hot_shows": [show.pk for show in hot],
         "party_show": party.pk,
+        "sold_out_show": sold_out.pk,
         "seat_map_show": seat_show.pk,
         "busy_date": str(first_day + timedelta(days=3)),
         "counts": {

@@ -69,6 +69,7 @@ def main() -> None:
         "premiere_show": data["premiere_show"],
         "premiere_seats": 5000,
         "party_show": data["party_show"],
+        "sold_out_show": data["sold_out_show"],
         "door_token": str(AccessToken.for_user(door)),
     }
     (out / "params.txt").write_text("".join(f"{name}={value}\n" for name, value in params.items()))

@@ -76,6 +76,8 @@ SCENARIOS = {
     # One connection per wrk thread, as each thread is one customer: a customer
     # may hold once per show, and this scenario has one show.
     "party_holds": 2,
+    # One connection per thread too: a customer is on a show's list once.
+    "waiting_list": 2,
     "orders": 32,
     "priced_orders": 32,
     "order_and_pay": 32,
@@ -90,6 +92,8 @@ EXPECTED = {name: {201, 409} if name in BOOKING - {"mixed"} else {200} for name 
 EXPECTED.update(
     mixed={200, 201, 409},
     check_in={201},
+    # Join, leave, join ...: a 409 only when a warm-up stopped between the two.
+    waiting_list={201, 204, 409},
     orders={200, 201, 409},
     priced_orders={200, 201, 409},
     order_and_pay={200, 201, 409},
@@ -101,6 +105,7 @@ NEEDS = {
     "priced_orders": "pricing/quote.py",
     "order_and_pay": "orders/providers.py",
     "party_holds": "catalog/seating.py",
+    "waiting_list": "waitlist/services.py",
 }
 # What the plain yardstick (bench/plain) serves.
 PLAIN_SCENARIOS = frozenset({"baseline", "me", "book_spread", "book_hot"})

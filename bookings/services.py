@@ -250,7 +250,7 @@ def booking_create(
             ) as show:
                 seats = sorted(_seats_of(show, seat_numbers, seat_labels, seats_field))
                 seat_rules(show, seats, now)
-                _take_checks(show, seats, now)
+                _take_checks(show, seats, user, now)
                 plan = show.screen.plan
 
                 def new_rows(numbers: Sequence[int]) -> list[Booking]:
@@ -611,15 +611,15 @@ def purchase_cancel(
 
 # Rules of the apps built on bookings that can refuse a customer's choice of
 # seats online (waitlist: seats that come back go to the waiting list first).
-# Each is called under the show's lock with the locked show, the seats chosen
-# and the time, and raises a ServiceError to refuse; apps add theirs in ready().
-# Staff at the box office are not held to them.
-take_checks: list[Callable[[Show, Sequence[int], datetime], None]] = []
+# Each is called under the show's lock with the locked show, the seats chosen,
+# the customer and the time, and raises a ServiceError to refuse; apps add
+# theirs in ready(). Staff at the box office are not held to them.
+take_checks: list[Callable[[Show, Sequence[int], User, datetime], None]] = []
 
 
-def _take_checks(show: Show, numbers: Sequence[int], now: datetime) -> None:
+def _take_checks(show: Show, numbers: Sequence[int], user: User, now: datetime) -> None:
     for check in take_checks:
-        check(show, numbers, now)
+        check(show, numbers, user, now)
 
 
 # Holds
@@ -669,7 +669,7 @@ def hold_create(
                 else:
                     seat_rules(show, seats, now)
             if not staff:
-                _take_checks(show, seats, now)
+                _take_checks(show, seats, user, now)
             hold = hold_insert(show=show, user=user, seat_numbers=seats, now=now)
             after_commit(
                 lambda: log_event("hold_created", hold_id=hold.pk, user_id=user.pk, show_id=show_id, seats=seats)

@@ -25,7 +25,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.models import User
-from bookings.models import Hold
+from bookings.models import Booking, Hold
 from bookings.services import best_seats, hold_free, hold_insert, release_checks, seat_change, taken_seats
 from catalog.models import Show
 from core.db import after_commit
@@ -58,11 +58,17 @@ def _list_can_seat(show: Show, taken: set[int], parties: Sequence[int]) -> bool:
     return bool(parties) and best_seats(show, taken, party=min(parties)) is not None
 
 
-def refuse_for_waiting_list(show: Show, numbers: Sequence[int], now: datetime) -> None:
+def refuse_for_waiting_list(show: Show, numbers: Sequence[int], user: User, now: datetime) -> None:
     """bookings' take check: while somebody on the show's list could be seated,
-    the free seats are theirs, and an online hold or booking is refused. A show
+    the free seats are theirs, and an online hold or booking is refused (not
+    the booking of seats the customer holds, an offer's among them). A show
     nobody waits for (``Show.waiting``, on the locked row) costs no query."""
     if not show.waiting:
+        return
+    own = Booking.objects.filter(
+        Booking.occupying(now), show=show, seat_number__in=numbers, status=Booking.Status.HELD, user=user
+    )
+    if numbers and own.count() == len(numbers):
         return
     if _list_can_seat(show, taken_seats(show, now), _waiting_parties(show)):
         raise WaitingListFirst(
@@ -98,9 +104,11 @@ def entry_join(*, user: User, show_id: int, seats: int) -> Entry:
     ) as show:
         if offers_closed(show, now):
             raise WaitingListClosed("This show's waiting list is closed: the show is about to start.")
-        existing = Entry.objects.filter(show=show, user=user, status__in=ACTIVE).values_list("pk", flat=True).first()
+        existing = Entry.objects.filter(show=show, user=user, status__in=ACTIVE).select_related("hold").first()
         if existing is not None:
-            raise AlreadyWaiting("You are already on this show's waiting list.", entry=existing)
+            if existing.state(now) in ACTIVE:
+                raise AlreadyWaiting("You are already on this show's waiting list.", entry=existing.pk)
+            _settle(existing, now)  # an offer that ended before the sweep noticed: the customer may join again
         taken = taken_seats(show, now)
         if best_seats(show, taken, party=seats) is not None and not _list_can_seat(show, taken, _waiting_parties(show)):
             raise SeatsAvailable(
@@ -131,7 +139,7 @@ def entry_leave(*, user: User, show_id: int, by: User | None = None) -> Entry:
     now = timezone.now()
     with seat_change(show_id=show_id, user=by or user, action="leave", now=now) as show:
         entry = Entry.objects.filter(show=show, user=user, status__in=ACTIVE).select_related("hold").first()
-        if entry is None:
+        if entry is None or entry.state(now) not in ACTIVE:
             raise NotFound("You are not on this show's waiting list.")
         if entry.status == Entry.Status.OFFERED and entry.hold is not None:
             entry.hold.show = show
@@ -171,10 +179,7 @@ def show_offers(*, show_id: int, now: datetime | None = None) -> int:
             Entry.objects.filter(show=show, status__in=ACTIVE).select_related("hold", "user").order_by(*IN_TURN)
         )
         for entry in entries:
-            state = entry.state(now)
-            if state != entry.status:
-                entry.status, entry.ended_at = state, now
-                entry.save(update_fields=["status", "ended_at"])
+            _settle(entry, now)
         waiting = [entry for entry in entries if entry.status == Entry.Status.WAITING]
         if offers_closed(show, now):
             Entry.objects.filter(pk__in=[entry.pk for entry in waiting]).update(
@@ -197,6 +202,14 @@ def show_offers(*, show_id: int, now: datetime | None = None) -> int:
             show.waiting = len(waiting)
             show.save(update_fields=["waiting"])
     return made
+
+
+def _settle(entry: Entry, now: datetime) -> None:
+    """Write down how an offer ended (Entry.state), if it has."""
+    state = entry.state(now)
+    if state != entry.status:
+        entry.status, entry.ended_at = state, now
+        entry.save(update_fields=["status", "ended_at"])
 
 
 def _offer(show: Show, entry: Entry, seats: list[int], now: datetime) -> None:

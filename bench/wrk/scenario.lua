@@ -39,6 +39,7 @@ end
 local scenario, params, tokens, shows, codes, created, mixed
 local thread_id, thread_total, holder, run_id, sent, warm
 local pending_holds = {}   -- hold ids this thread created and has yet to confirm
+local on_list = false      -- waiting_list: whether this thread's customer is on the list now
 local next_code = 0
 local next_seat = 0
 local hot_shows = {}
@@ -151,6 +152,12 @@ local requests = {
       if hold then return post("/holds/" .. hold .. "/confirm/", "{}", holder) end
       return post("/shows/" .. params.party_show .. "/holds/", '{"party": ' .. math.random(2, 6) .. '}', holder)
    end,
+   -- Join the sold-out show's waiting list and leave it again, as one customer per thread.
+   waiting_list = function()
+      local path = "/shows/" .. params.sold_out_show .. "/waiting-list/"
+      if on_list then return wrk.format("DELETE", path, {["Authorization"] = "Bearer " .. holder}) end
+      return post(path, '{"seats": 2}', holder)
+   end,
    orders = walks.orders,
    priced_orders = walks.priced_orders,
    order_and_pay = walks.order_and_pay,
@@ -216,6 +223,10 @@ end
 
 function response(status, headers, body)
    statuses[status] = (statuses[status] or 0) + 1
+   if scenario == "waiting_list" then
+      on_list = status == 201 or status == 409  -- joined, or already on it: leave next
+      return
+   end
    if walks[scenario] then
       -- An order: its last step next. A hold: order it next. A checkout: pay it.
       if status == 201 and body and body:find('"paid_at"', 1, true) then

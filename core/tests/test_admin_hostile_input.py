@@ -117,7 +117,7 @@ def pages(show, user, staff_user):
 
 
 def test_the_sweep_covers_every_page_staff_edit_rows_on(pages, staff_user):
-    ours = {"accounts", "auth", "bookings", "catalog", "tickets", "outbox", "webhooks", "pricing"}
+    ours = {"accounts", "auth", "bookings", "catalog", "tickets", "outbox", "webhooks", "pricing", "waitlist"}
     editable = {
         f"{model._meta.app_label}/{model._meta.model_name}"
         for model, model_admin in admin.site._registry.items()

@@ -123,6 +123,7 @@ def test_a_seat_that_comes_back_is_offered_to_the_first_in_line_and_emailed(auth
     message = Message.objects.get(kind="waiting_list_offer")
     assert (message.key, message.recipient) == (f"waiting_list_offer:{entry.pk}", user.email)
     email = render_offer(message.data)
+    assert email is not None
     assert "B2" in email.body
     assert f"/holds/{hold.pk}/" in email.body
     mine = auth_client.get("/my-waiting-list/").json()["results"][0]
@@ -333,3 +334,70 @@ def test_an_edit_of_the_show_keeps_its_waiting_count(auth_client, staff_client, 
     stale.save()
 
     assert Show.objects.get(pk=full.pk).waiting == 1
+
+
+# The admin
+
+
+def test_staff_see_the_queue_in_turn_and_take_a_customer_off_it(
+    admin_client_factory, staff_user, auth_client, other_client, user, other_user, full, clock
+):
+    join(auth_client, full)
+    clock.advance(seconds=1)
+    join(other_client, full)
+    client = admin_client_factory(staff_user)
+
+    page = client.get("/admin/waitlist/entry/")
+    assert page.status_code == 200
+    assert page.content.decode().index(user.username) < page.content.decode().index(other_user.username)
+    first = Entry.objects.get(user=user)
+    client.post("/admin/waitlist/entry/", {"action": "remove", "_selected_action": [first.pk]})
+
+    first.refresh_from_db()
+    assert first.status == "left"
+    assert other_client.get("/my-waiting-list/").json()["results"][0]["position"] == 1
+    assert Show.objects.get(pk=full.pk).waiting == 1
+
+
+def test_staff_offer_the_seats_that_came_back_at_once(admin_client_factory, staff_user, auth_client, full):
+    join(auth_client, full)
+    cancel(full, "A1")
+
+    admin_client_factory(staff_user).post(
+        "/admin/waitlist/entry/", {"action": "offer_now", "_selected_action": [Entry.objects.get().pk]}
+    )
+
+    assert Entry.objects.get().status == "offered"
+
+
+def test_a_customer_may_book_the_seats_of_their_offer_directly(auth_client, other_client, full, clock, settings):
+    settings.BOOKING_REQUIRES_PAYMENT = False
+    join(auth_client, full)
+    clock.advance(seconds=1)
+    join(other_client, full)
+    cancel(full, "A1")
+    offers_make()
+    cancel(full, "B1")  # free, and the list's: the next customer could sit in it
+
+    booked = auth_client.post(f"/shows/{full.id}/book/", {"seat_labels": ["A1"]}, format="json")
+    taken = auth_client.post(f"/shows/{full.id}/book/", {"seat_labels": ["B1"]}, format="json")
+
+    assert booked.status_code == 201
+    assert (taken.status_code, taken.json()["code"]) == (409, "waiting_list")
+
+
+def test_after_an_offer_lapsed_the_customer_may_join_again_at_the_back(auth_client, other_client, user, full, clock):
+    join(auth_client, full)
+    cancel(full, "A1")
+    offers_make()
+    clock.advance(seconds=1)
+    join(other_client, full)
+    clock.advance(minutes=16)
+
+    again = join(auth_client, full)
+
+    assert again.status_code == 201
+    assert again.json()["position"] == 2  # behind the customer who waited while the offer stood
+    assert auth_client.delete(f"/shows/{full.id}/waiting-list/").status_code == 204
+    statuses = sorted(Entry.objects.filter(user=user).values_list("status", flat=True))
+    assert statuses == ["lapsed", "left"]

@@ -81,8 +81,8 @@ def test_a_worker_offers_a_seat_that_comes_back_and_emails_it_once(workers, smtp
     give_back(show, owners[1])
 
     until(lambda: offers_to(smtp) == ["wait0@example.com"])
-    entry = Entry.objects.get(user__username="wait0")
-    assert (entry.status, entry.hold.seats[0]["label"]) == ("offered", "A2")
+    offer = Hold.objects.get(waiting_entry__user__username="wait0")
+    assert (offer.waiting_entry.status, offer.seats[0]["label"]) == ("offered", "A2")
     time.sleep(3)  # three more sweeps: nothing more to offer, nothing offered again
     assert offers_to(smtp) == ["wait0@example.com"]
     assert Entry.objects.filter(status="offered").count() == 1
@@ -126,7 +126,7 @@ def test_with_the_broker_down_a_seat_that_comes_back_is_offered_once_it_returns(
     until(lambda: offers_to(smtp) == ["wait0@example.com"], timeout=60)
     time.sleep(3)
     assert offers_to(smtp) == ["wait0@example.com"]
-    assert Entry.objects.get(status="offered").hold.seats[0]["label"] == "A3"
+    assert Hold.objects.get(waiting_entry__status="offered").seats[0]["label"] == "A3"
 
 
 def test_a_worker_killed_in_the_middle_of_an_offer_offers_once_after_restart(
