@@ -12,7 +12,7 @@ from catalog.models import Show
 from core.routers import ID_PATTERN
 from core.schema import ERROR_400, ERROR_401, ERROR_404, ERROR_409
 
-from . import queries, services
+from . import selectors, services
 from .models import Entry
 from .serializers import WaitingListEntrySerializer, WaitingListJoinSerializer
 
@@ -66,4 +66,4 @@ class MyWaitingListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Entry]
     queryset = Entry.objects.none()  # for the schema: get_queryset reads the caller's own
 
     def get_queryset(self) -> Any:
-        return queries.entries_of(user_id=customer(self.request).pk)
+        return selectors.entries_of(user_id=customer(self.request).pk)

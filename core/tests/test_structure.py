@@ -12,7 +12,20 @@ from pathlib import Path
 
 from config.settings import BASE_DIR
 
-APPS = ["accounts", "backoffice", "bookings", "catalog", "config", "core", "orders", "outbox", "tickets", "webhooks"]
+APPS = [
+    "accounts",
+    "backoffice",
+    "bookings",
+    "catalog",
+    "config",
+    "core",
+    "orders",
+    "outbox",
+    "pricing",
+    "tickets",
+    "waitlist",
+    "webhooks",
+]
 
 # core.db's pieces of written-out SQL: only queries modules put them together.
 SQL_HELPERS = {"raw", "execute", "scalar", "columns", "table", "order_by", "for_update", "db_value"}

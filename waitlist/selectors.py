@@ -1,4 +1,4 @@
-"""Reads of the waiting list."""
+"""Reads of the waiting list (through the ORM)."""
 
 from __future__ import annotations
 
