@@ -110,12 +110,13 @@ def test_a_token_seen_before_is_still_refused_once_it_expires(api_client, user):
     from rest_framework_simplejwt.tokens import AccessToken
 
     token = AccessToken.for_user(user)
-    token.set_exp(lifetime=timedelta(seconds=1))
+    # exp is in whole seconds, rounded down: a lifetime of 3 s leaves at least 2.
+    token.set_exp(lifetime=timedelta(seconds=3))
     bearer(api_client, token)
 
     assert api_client.get("/me/").status_code == 200
     assert api_client.get("/me/").status_code == 200  # known now: only its expiry is checked
-    time.sleep(1.2)
+    time.sleep(3.2)
     response = api_client.get("/me/")
 
     assert response.status_code == 401
