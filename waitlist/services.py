@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -82,11 +83,8 @@ def entry_position(entry: Entry) -> int | None:
     """The entry's place in the queue (1: next), or None when it is not waiting."""
     if entry.status != Entry.Status.WAITING:
         return None
-    ahead = Entry.objects.filter(show_id=entry.show_id, status=Entry.Status.WAITING, created_at__lt=entry.created_at)
-    level = Entry.objects.filter(
-        show_id=entry.show_id, status=Entry.Status.WAITING, created_at=entry.created_at, pk__lt=entry.pk
-    )
-    return ahead.count() + level.count() + 1
+    ahead = Q(created_at__lt=entry.created_at) | Q(created_at=entry.created_at, pk__lt=entry.pk)
+    return Entry.objects.filter(ahead, show_id=entry.show_id, status=Entry.Status.WAITING).count() + 1
 
 
 def entry_join(*, user: User, show_id: int, seats: int) -> Entry:
